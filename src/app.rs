@@ -1,0 +1,183 @@
+//! Composition root: the shared state, the router and `serve`.
+//!
+//! This is the only module that names every vendor module; it nests each
+//! vendor's route table under its prefix, wraps everything in the journal
+//! middleware and hands the result to hyper.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tower::Layer;
+use tower_http::normalize_path::NormalizePathLayer;
+
+use crate::body::{BodyLimit, BodyTooLarge};
+use crate::clock::Clocks;
+use crate::config::Config;
+use crate::journal::{self, Journal, MatchedScenario, UnknownRoute};
+use crate::scenario::Engine;
+use crate::store::TenantData;
+use crate::{admin, complycube, verifik};
+
+/// The vendor-neutral core every module may use.
+pub struct Core {
+    pub config: Config,
+    pub clocks: Clocks,
+    pub scenarios: Engine,
+    pub journal: Journal,
+    pub fixtures: crate::fixtures::Status,
+    /// Every vendor store, for tenant resets.
+    pub tenant_data: Vec<Arc<dyn TenantData>>,
+}
+
+/// Cheap to clone; handed to every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Arc<Core>,
+    pub complycube: Arc<complycube::Store>,
+    pub verifik: Arc<verifik::Store>,
+}
+
+impl FromRef<AppState> for Arc<Core> {
+    fn from_ref(s: &AppState) -> Self {
+        s.core.clone()
+    }
+}
+
+/// The tenant key a request carries: its `Authorization` value without a
+/// `Bearer`/`JWT` scheme. ComplyCube keys and Verifik tokens alike.
+pub fn tenant_key(headers: &HeaderMap) -> Option<&str> {
+    let raw = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let key = ["Bearer ", "bearer ", "JWT ", "jwt ", "Jwt "]
+        .iter()
+        .find_map(|p| raw.strip_prefix(p))
+        .unwrap_or(raw)
+        .trim();
+    (!key.is_empty()).then_some(key)
+}
+
+/// Builds the state from configuration: loads and validates fixtures (an
+/// invalid fixture is an error naming the file), creates the stores.
+pub fn build(config: Config) -> Result<AppState, String> {
+    let (catalog, fixtures) = crate::fixtures::load(&config.fixtures)?;
+    let complycube = Arc::new(complycube::Store::default());
+    let verifik = Arc::new(verifik::Store::default());
+    let journal = Journal::new(journal::Limits {
+        max_entries: config.journal_max_entries,
+        max_bytes: config.journal_max_bytes,
+        body_bytes: config.journal_body_bytes,
+    });
+    let core = Core {
+        clocks: Clocks::new(config.time_scale),
+        scenarios: Engine::new(catalog),
+        journal,
+        fixtures,
+        tenant_data: vec![complycube.clone(), verifik.clone()],
+        config,
+    };
+    Ok(AppState {
+        core: Arc::new(core),
+        complycube,
+        verifik,
+    })
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest("/v1", complycube::router())
+        .nest("/v2", verifik::router())
+        .nest(
+            "/__admin",
+            admin::router().merge(complycube::admin_router()),
+        )
+        .fallback(unknown_route)
+        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .with_state(state)
+}
+
+async fn unknown_route(req: Request) -> Response {
+    let body = serde_json::json!({
+        "type": "resource_not_found",
+        "message": format!("Unknown route {} {}", req.method(), req.uri().path()),
+    });
+    let mut res = (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+    res.extensions_mut().insert(UnknownRoute);
+    res
+}
+
+/// Buffers the body (bounded), runs the request and journals it.
+async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let core = &state.core;
+    let limit = core.config.max_body_bytes;
+    let (mut parts, body) = req.into_parts();
+    parts.extensions.insert(BodyLimit(limit));
+    let (body, clipped, body_bytes) = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => {
+            let clipped = core.journal.clip_body(&bytes);
+            let n = bytes.len();
+            (Body::from(bytes), clipped, n)
+        }
+        Err(_) => {
+            parts.extensions.insert(BodyTooLarge);
+            (Body::empty(), (None, true), limit)
+        }
+    };
+    let tenant = tenant_key(&parts.headers).unwrap_or("").to_owned();
+    let method = parts.method.to_string();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let res = next.run(Request::from_parts(parts, body)).await;
+    if path.starts_with("/__admin") {
+        return res;
+    }
+    let at_ms = core.clocks.now(&tenant);
+    core.journal.record(
+        &tenant,
+        journal::Entry {
+            seq: 0,
+            at: crate::ids::iso_millis(at_ms),
+            at_ms,
+            method,
+            path,
+            query,
+            status: res.status().as_u16(),
+            scenario: res
+                .extensions()
+                .get::<MatchedScenario>()
+                .map_or_else(|| "default".to_owned(), |m| m.0.clone()),
+            unknown_route: res.extensions().get::<UnknownRoute>().is_some(),
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+            body: clipped.0,
+            body_bytes,
+            body_truncated: clipped.1,
+        },
+    );
+    res
+}
+
+/// Serves until `shutdown` resolves; in-flight requests finish first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = NormalizePathLayer::trim_trailing_slash().layer(router(state));
+    axum::serve(
+        listener,
+        axum::ServiceExt::<Request>::into_make_service(app),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,219 @@
+//! Reading JSON request bodies without axum's plain-text rejections.
+//!
+//! Each vendor module wraps [`read_json`] in its own extractor and renders
+//! [`BodyError`] in its own error envelope, so a malformed, mistyped, oversized
+//! or wrongly-typed body always gets the vendor's JSON error.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+
+/// The largest body a request may carry; inserted as a request extension by
+/// the top-level router.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Marks a request whose body exceeded the limit; the body has been dropped.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTooLarge;
+
+/// What went wrong while reading a JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyError {
+    /// The body exceeded [`BodyLimit`].
+    TooLarge { limit: usize },
+    /// A `Content-Type` other than JSON was sent with a body.
+    NotJson { content_type: String },
+    /// The body is not JSON. `line`/`column` are 1-based.
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The body is JSON but a field has the wrong type. `path` is dotted
+    /// (`personDetails.firstName`, `gallery[1]`), empty for the whole body.
+    Type { path: String, message: String },
+    /// The body could not be read from the connection.
+    Io(String),
+}
+
+impl BodyError {
+    /// The field to name in a vendor error's `param`, when there is one.
+    pub fn param(&self) -> Option<&str> {
+        match self {
+            BodyError::Type { path, .. } if !path.is_empty() => Some(path),
+            _ => None,
+        }
+    }
+
+    /// A sentence suitable for a vendor error's `message`.
+    pub fn describe(&self) -> String {
+        match self {
+            BodyError::TooLarge { limit } => {
+                format!("Request body is larger than the {limit} bytes allowed")
+            }
+            BodyError::NotJson { content_type } => format!(
+                "Request body must be JSON sent with 'Content-Type: application/json', not '{content_type}'"
+            ),
+            BodyError::Syntax {
+                line,
+                column,
+                message,
+            } => {
+                format!("Request body is not valid JSON: {message} at line {line} column {column}")
+            }
+            BodyError::Type { path, message } if path.is_empty() => {
+                format!("Request body is invalid: {message}")
+            }
+            BodyError::Type { path, message } => format!("'{path}' is invalid: {message}"),
+            BodyError::Io(e) => format!("Request body could not be read: {e}"),
+        }
+    }
+}
+
+/// Reads the whole body (up to the limit) and deserializes it as `T`.
+///
+/// An empty body reads as `{}` so that a POST without a body reports the
+/// missing required fields, as the vendors do. A missing `Content-Type` is
+/// accepted (curl users forget it); a non-JSON one is refused.
+pub async fn read_json<T: DeserializeOwned>(req: Request) -> Result<T, BodyError> {
+    let bytes = read_bytes(req).await?;
+    parse_json(&bytes)
+}
+
+/// Reads the raw body under the request's [`BodyLimit`], checking the content type.
+pub async fn read_bytes(req: Request) -> Result<axum::body::Bytes, BodyError> {
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(32 * 1024 * 1024, |l| l.0);
+    if req.extensions().get::<BodyTooLarge>().is_some() {
+        return Err(BodyError::TooLarge { limit });
+    }
+    if let Some(ct) = req.headers().get(CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        let is_json =
+            essence == "application/json" || essence.ends_with("+json") || essence.is_empty();
+        if !is_json {
+            return Err(BodyError::NotJson { content_type: ct });
+        }
+    }
+    let body: Body = req.into_body();
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if is_length_limit(&e) {
+            BodyError::TooLarge { limit }
+        } else {
+            BodyError::Io(e.to_string())
+        }
+    })
+}
+
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// Deserializes bytes as `T`, reporting syntax errors with position and type
+/// errors with the dotted path of the offending field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(err) => {
+            let path = dotted(err.path());
+            let inner = err.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Err(BodyError::Syntax {
+                    line: inner.line(),
+                    column: inner.column(),
+                    message: strip_position(&inner.to_string()),
+                })
+            } else {
+                Err(BodyError::Type {
+                    path,
+                    message: strip_position(&inner.to_string()),
+                })
+            }
+        }
+    }
+}
+
+fn dotted(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Enum { variant } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(variant);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// serde_json appends " at line L column C"; the structured fields carry that.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Person {
+        name: Option<String>,
+        details: Option<Details>,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Details {
+        age: Option<u32>,
+    }
+
+    #[test]
+    fn type_errors_name_the_dotted_field() {
+        let err = parse_json::<Person>(br#"{"details":{"age":"old"}}"#).unwrap_err();
+        assert_eq!(err.param(), Some("details.age"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = parse_json::<Person>(b"{\n  \"name\": }").unwrap_err();
+        assert!(matches!(err, BodyError::Syntax { line: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn empty_body_reads_as_empty_object() {
+        let p = parse_json::<Person>(b"").unwrap();
+        assert!(p.name.is_none());
+    }
+}

@@ -1,0 +1,178 @@
+//! Per-tenant virtual clocks.
+//!
+//! Every timestamp the sandbox writes and every delay it waits on is read from
+//! here, never from `Utc::now()` directly, so a test can freeze a tenant's time
+//! and jump it forward (`POST /__admin/clock/advance`) instead of sleeping.
+//!
+//! Virtual time for a tenant is `start_wall + real_elapsed × scale + offset`,
+//! or a fixed instant while frozen. `scale` > 1 compresses every delay for
+//! whole-suite runs.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+
+use crate::ids::Millis;
+
+#[derive(Debug, Default, Clone, Copy)]
+struct TenantClock {
+    offset_ms: Millis,
+    frozen_at: Option<Millis>,
+}
+
+/// What an admin sees of a tenant's clock.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockView {
+    pub now_ms: Millis,
+    pub offset_ms: Millis,
+    pub frozen: bool,
+    pub scale: f64,
+}
+
+pub struct Clocks {
+    scale: f64,
+    start_real: Instant,
+    start_wall: Millis,
+    tenants: Mutex<HashMap<String, TenantClock>>,
+    /// Woken whenever any clock jumps, so schedulers re-evaluate what is due.
+    changed: Notify,
+}
+
+impl Clocks {
+    pub fn new(scale: f64) -> Self {
+        let scale = if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        };
+        Clocks {
+            scale,
+            start_real: Instant::now(),
+            start_wall: chrono::Utc::now().timestamp_millis(),
+            tenants: Mutex::new(HashMap::new()),
+            changed: Notify::new(),
+        }
+    }
+
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    fn base_now(&self) -> Millis {
+        let elapsed = self.start_real.elapsed().as_secs_f64() * 1000.0 * self.scale;
+        self.start_wall + elapsed as Millis
+    }
+
+    fn tenant(&self, tenant: &str) -> TenantClock {
+        self.lock().get(tenant).copied().unwrap_or_default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TenantClock>> {
+        self.tenants.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The tenant's current virtual time.
+    pub fn now(&self, tenant: &str) -> Millis {
+        let t = self.tenant(tenant);
+        t.frozen_at.unwrap_or_else(|| self.base_now() + t.offset_ms)
+    }
+
+    pub fn view(&self, tenant: &str) -> ClockView {
+        let t = self.tenant(tenant);
+        ClockView {
+            now_ms: self.now(tenant),
+            offset_ms: t.offset_ms,
+            frozen: t.frozen_at.is_some(),
+            scale: self.scale,
+        }
+    }
+
+    /// Moves the tenant's clock forward by `ms` (frozen or not).
+    pub fn advance(&self, tenant: &str, ms: Millis) -> ClockView {
+        {
+            let mut map = self.lock();
+            let t = map.entry(tenant.to_owned()).or_default();
+            t.offset_ms += ms;
+            if let Some(f) = t.frozen_at.as_mut() {
+                *f += ms;
+            }
+        }
+        self.changed.notify_waiters();
+        self.view(tenant)
+    }
+
+    /// Stops the tenant's clock at its current time.
+    pub fn freeze(&self, tenant: &str) -> ClockView {
+        let now = self.now(tenant);
+        self.lock().entry(tenant.to_owned()).or_default().frozen_at = Some(now);
+        self.view(tenant)
+    }
+
+    /// Lets the tenant's clock run again from where it stands.
+    pub fn unfreeze(&self, tenant: &str) -> ClockView {
+        let base = self.base_now();
+        {
+            let mut map = self.lock();
+            let t = map.entry(tenant.to_owned()).or_default();
+            if let Some(f) = t.frozen_at.take() {
+                t.offset_ms = f - base;
+            }
+        }
+        self.changed.notify_waiters();
+        self.view(tenant)
+    }
+
+    /// Forgets one tenant's clock adjustments (tenant reset).
+    pub fn reset(&self, tenant: &str) {
+        self.lock().remove(tenant);
+        self.changed.notify_waiters();
+    }
+
+    pub fn reset_all(&self) {
+        self.lock().clear();
+        self.changed.notify_waiters();
+    }
+
+    /// How long to really sleep for `virtual_ms` of the tenant's time to pass.
+    pub fn real_delay(&self, virtual_ms: Millis) -> Duration {
+        if virtual_ms <= 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_secs_f64(virtual_ms as f64 / 1000.0 / self.scale)
+    }
+
+    /// Resolves when some tenant's clock jumps.
+    pub async fn changed(&self) {
+        self.changed.notified().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frozen_clock_only_moves_when_advanced() {
+        let c = Clocks::new(1.0);
+        let t0 = c.freeze("test_a").now_ms;
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(c.now("test_a"), t0);
+        c.advance("test_a", 60_000);
+        assert_eq!(c.now("test_a"), t0 + 60_000);
+        // Another tenant is untouched.
+        assert!(c.now("test_b") < t0 + 60_000);
+    }
+
+    #[test]
+    fn unfreeze_continues_from_the_frozen_instant() {
+        let c = Clocks::new(1.0);
+        let f = c.freeze("k").now_ms;
+        c.advance("k", 10_000);
+        c.unfreeze("k");
+        let now = c.now("k");
+        assert!(now >= f + 10_000 && now < f + 11_000);
+    }
+}

@@ -1,0 +1,370 @@
+//! `/v1/clients`: create, get, update (POST), delete, list.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::ApiResult;
+use super::list::{ListQuery, ListResponse, json_matches};
+use super::model::{Client, ClientType, CompanyDetails, PersonDetails};
+use super::validate;
+use super::{ApiError, Json, Key};
+use crate::app::AppState;
+use crate::ids::ObjectId;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/clients", post(create_client).get(list_clients))
+        .route(
+            "/clients/{id}",
+            get(get_client)
+                .post(update_client)
+                .put(update_client)
+                .patch(update_client)
+                .delete(delete_client),
+        )
+}
+
+const INCORPORATION_TYPES: &[&str] = &[
+    "sole_proprietorship",
+    "private_limited_company",
+    "public_limited_company",
+    "limited_partnership",
+    "holding_company",
+    "non_government_organisation",
+    "statutory_company",
+    "subsidiary_company",
+    "unlimited_partnership",
+    "charitable_incorporated_organisation",
+    "chartered_company",
+];
+
+/// Metadata limits from the current create-a-client page (the update page and
+/// older pages say 20 keys; the most recent documentation wins).
+pub const METADATA_MAX_KEYS: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientInput {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    email: Option<String>,
+    mobile: Option<String>,
+    telephone: Option<String>,
+    external_id: Option<String>,
+    joined_date: Option<String>,
+    person_details: Option<PersonDetails>,
+    company_details: Option<CompanyDetails>,
+    metadata: Option<BTreeMap<String, String>>,
+}
+
+fn validate_person(p: &PersonDetails, creating: bool) -> Result<(), ApiError> {
+    if creating {
+        validate::required("personDetails.firstName", &p.first_name)?;
+        validate::required("personDetails.lastName", &p.last_name)?;
+    }
+    validate::date("personDetails.dob", &p.dob)?;
+    validate::one_of(
+        "personDetails.gender",
+        &p.gender,
+        &["male", "female", "other"],
+    )?;
+    validate::alpha2("personDetails.nationality", &p.nationality)?;
+    validate::alpha2("personDetails.birthCountry", &p.birth_country)?;
+    Ok(())
+}
+
+fn validate_company(c: &CompanyDetails, creating: bool) -> Result<(), ApiError> {
+    if creating {
+        validate::required("companyDetails.name", &c.name)?;
+    }
+    validate::alpha2(
+        "companyDetails.incorporationCountry",
+        &c.incorporation_country,
+    )?;
+    validate::one_of(
+        "companyDetails.incorporationType",
+        &c.incorporation_type,
+        INCORPORATION_TYPES,
+    )?;
+    Ok(())
+}
+
+fn validate_metadata(m: &Option<BTreeMap<String, String>>) -> Result<(), ApiError> {
+    let Some(m) = m else { return Ok(()) };
+    if m.len() > METADATA_MAX_KEYS {
+        return Err(ApiError::invalid(
+            "metadata",
+            format!("'metadata' must not have more than {METADATA_MAX_KEYS} properties"),
+        ));
+    }
+    for (k, v) in m {
+        if k.chars().count() > 40 {
+            return Err(ApiError::invalid(
+                "metadata",
+                format!("'metadata' key '{k}' must be at most 40 characters"),
+            ));
+        }
+        if v.chars().count() > 500 {
+            return Err(ApiError::invalid(
+                &format!("metadata.{k}"),
+                format!("'metadata.{k}' must be at most 500 characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_common(input: &ClientInput) -> Result<(), ApiError> {
+    if let Some(e) = &input.email {
+        validate::email("email", e)?;
+    }
+    validate::date("joinedDate", &input.joined_date)?;
+    validate_metadata(&input.metadata)
+}
+
+async fn create_client(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Json(input): Json<ClientInput>,
+) -> ApiResult<Client> {
+    let kind = match validate::required("type", &input.kind)? {
+        "person" => ClientType::Person,
+        "company" => ClientType::Company,
+        _ => return Err(ApiError::not_allowed("type", &["person", "company"])),
+    };
+    let email = validate::required("email", &input.email)?.to_owned();
+    validate_common(&input)?;
+    match kind {
+        ClientType::Person => {
+            let p = input.person_details.as_ref().ok_or_else(|| {
+                ApiError::invalid(
+                    "personDetails",
+                    "'personDetails' must be provided when client type is `person`",
+                )
+            })?;
+            validate_person(p, true)?;
+        }
+        ClientType::Company => {
+            let c = input.company_details.as_ref().ok_or_else(|| {
+                ApiError::invalid(
+                    "companyDetails",
+                    "'companyDetails' must be provided when client type is `company`",
+                )
+            })?;
+            validate_company(c, true)?;
+        }
+    }
+    let now = state.core.clocks.now(&key);
+    let mut client = Client {
+        id: ObjectId::new(now),
+        kind,
+        entity_name: String::new(),
+        email,
+        mobile: input.mobile,
+        telephone: input.telephone,
+        external_id: input.external_id,
+        joined_date: input.joined_date,
+        person_details: if kind == ClientType::Person {
+            input.person_details
+        } else {
+            None
+        },
+        company_details: if kind == ClientType::Company {
+            input.company_details
+        } else {
+            None
+        },
+        metadata: input.metadata.filter(|m| !m.is_empty()),
+        created_at: now,
+        updated_at: now,
+    };
+    client.entity_name = client.compute_entity_name();
+    state
+        .complycube
+        .with(&key, |t| t.clients.insert(client.id, None, client.clone()));
+    super::events::emit(
+        &state,
+        &key,
+        "client.created",
+        super::events::client_payload(&client),
+    );
+    Ok(axum::Json(client))
+}
+
+async fn get_client(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> ApiResult<Client> {
+    let oid = validate::id("client", &id)?;
+    state
+        .complycube
+        .with(&key, |t| t.clients.get(&oid).cloned())
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("client", &id))
+}
+
+fn merge<T: serde::Serialize + serde::de::DeserializeOwned>(base: &mut T, patch: &T) {
+    let (Ok(mut b), Ok(p)) = (serde_json::to_value(&*base), serde_json::to_value(patch)) else {
+        return;
+    };
+    crate::scenario::deep_merge(&mut b, &p);
+    if let Ok(merged) = serde_json::from_value(b) {
+        *base = merged;
+    }
+}
+
+async fn update_client(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+    Json(input): Json<ClientInput>,
+) -> ApiResult<Client> {
+    let oid = validate::id("client", &id)?;
+    validate_common(&input)?;
+    if let Some(p) = &input.person_details {
+        validate_person(p, false)?;
+    }
+    if let Some(c) = &input.company_details {
+        validate_company(c, false)?;
+    }
+    let now = state.core.clocks.now(&key);
+    let updated = state.complycube.with(&key, |t| {
+        let client = t
+            .clients
+            .get_mut(&oid)
+            .ok_or_else(|| ApiError::not_found("client", &id))?;
+        if let Some(kind) = &input.kind {
+            let current = if client.kind == ClientType::Person {
+                "person"
+            } else {
+                "company"
+            };
+            if kind != current {
+                return Err(ApiError::invalid(
+                    "type",
+                    "'type' cannot be changed once a client is created",
+                ));
+            }
+        }
+        for (param, v) in [
+            (
+                "personDetails.firstName",
+                input.person_details.as_ref().map(|p| &p.first_name),
+            ),
+            (
+                "personDetails.lastName",
+                input.person_details.as_ref().map(|p| &p.last_name),
+            ),
+            (
+                "companyDetails.name",
+                input.company_details.as_ref().map(|c| &c.name),
+            ),
+        ] {
+            if let Some(Some(s)) = v {
+                if s.trim().is_empty() {
+                    return Err(ApiError::missing(param));
+                }
+            }
+        }
+        if let Some(e) = input.email.clone() {
+            client.email = e;
+        }
+        for (field, v) in [
+            (&mut client.mobile, &input.mobile),
+            (&mut client.telephone, &input.telephone),
+            (&mut client.external_id, &input.external_id),
+            (&mut client.joined_date, &input.joined_date),
+        ] {
+            if v.is_some() {
+                field.clone_from(v);
+            }
+        }
+        match (client.kind, &input.person_details, &input.company_details) {
+            (ClientType::Person, Some(p), _) => merge(
+                client.person_details.get_or_insert_with(Default::default),
+                p,
+            ),
+            (ClientType::Company, _, Some(c)) => merge(
+                client.company_details.get_or_insert_with(Default::default),
+                c,
+            ),
+            _ => {}
+        }
+        if let Some(m) = &input.metadata {
+            let merged = client.metadata.get_or_insert_with(Default::default);
+            merged.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+            if merged.len() > METADATA_MAX_KEYS {
+                return Err(ApiError::invalid(
+                    "metadata",
+                    format!("'metadata' must not have more than {METADATA_MAX_KEYS} properties"),
+                ));
+            }
+        }
+        client.entity_name = client.compute_entity_name();
+        client.updated_at = now;
+        Ok(client.clone())
+    })?;
+    super::events::emit(
+        &state,
+        &key,
+        "client.updated",
+        super::events::client_payload(&updated),
+    );
+    Ok(axum::Json(updated))
+}
+
+async fn delete_client(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let oid = validate::id("client", &id)?;
+    let removed = state.complycube.with(&key, |t| {
+        let c = t.clients.remove(&oid)?;
+        t.remove_client_data(&oid);
+        Some(c)
+    });
+    let client = removed.ok_or_else(|| ApiError::not_found("client", &id))?;
+    super::events::emit(
+        &state,
+        &key,
+        "client.deleted",
+        super::events::client_payload(&client),
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_clients(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Query(raw): Query<HashMap<String, String>>,
+) -> ApiResult<ListResponse<Client>> {
+    let q = ListQuery::parse(&raw)?;
+    let page = state.complycube.with(&key, |t| {
+        let keep = |c: &Client| {
+            if q.impossible || !q.in_time(c.created_at, c.updated_at) {
+                return false;
+            }
+            if q.filters.is_empty() {
+                return true;
+            }
+            let v = serde_json::to_value(c).unwrap_or_default();
+            q.filters.iter().all(|(k, want)| json_matches(&v, k, want))
+        };
+        let keep_ref: &dyn Fn(&Client) -> bool = &keep;
+        let p = t.clients.page(
+            None,
+            q.has_conditions().then_some(keep_ref),
+            q.page,
+            q.page_size,
+        );
+        (p.total, p.items.into_iter().cloned().collect::<Vec<_>>())
+    });
+    Ok(axum::Json(ListResponse::new(&q, page.0, page.1)))
+}

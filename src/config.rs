@@ -1,0 +1,183 @@
+//! Command-line and environment configuration.
+//!
+//! Every option is a flag and a `KYC_SANDBOX_*` environment variable (clap's
+//! `env` feature). This is the only module that reads the environment; `main`
+//! hands the parsed [`Config`] to [`crate::app::build`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "kyc-sandbox",
+    version,
+    about = "A self-hosted sandbox for the ComplyCube and Verifik identity-verification APIs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Run the server (the default when no subcommand is given).
+    Serve,
+    /// Probe a running server's health endpoint and exit 0 when it is ready
+    /// (for container HEALTHCHECKs: no shell or curl needed).
+    Healthcheck {
+        /// URL to probe; defaults to http://127.0.0.1:<port>/__admin/health.
+        #[arg(long, env = "KYC_SANDBOX_HEALTHCHECK_URL")]
+        url: Option<String>,
+    },
+}
+
+/// The shape of Verifik's `compare-with-liveness` `data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifikShape {
+    /// Full comparison and liveness records (the legacy docs' example, which
+    /// Verifik's own client parses).
+    #[default]
+    Record,
+    /// `{comparison:{score}, liveness:{liveness_score,min_score,passed}}` (newer docs).
+    Simple,
+}
+
+/// How Verifik words a missing-field validation message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifikMessages {
+    /// `"probe" is required` (current docs).
+    #[default]
+    Joi,
+    /// `missing probe\n` (legacy docs).
+    Legacy,
+}
+
+/// Body sent for a token marked expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifikExpiredBody {
+    /// `{"message":"token_expired","code":"FORBIDDEN"}` (docs).
+    #[default]
+    Docs,
+    /// `{"code":"Forbidden","message":"expired_token"}` (Verifik's own web app).
+    App,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "KYC_SANDBOX_HOST", default_value = "0.0.0.0")]
+    pub host: std::net::IpAddr,
+
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, env = "KYC_SANDBOX_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Directory of scenario fixtures (JSON). Watched for changes while running.
+    #[arg(long, env = "KYC_SANDBOX_FIXTURES", default_value = "fixtures")]
+    pub fixtures: PathBuf,
+
+    /// Restrict accepted API keys to this comma-separated list (default: any
+    /// ComplyCube key starting `test_` or `live_`, any Verifik token).
+    #[arg(long, env = "KYC_SANDBOX_API_KEYS", value_delimiter = ',')]
+    pub api_keys: Vec<String>,
+
+    /// When set, every /__admin call must send `X-Admin-Token: <token>`.
+    #[arg(long, env = "KYC_SANDBOX_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
+
+    /// Accept document images and live photos outside ComplyCube's 34 KB–4 MB rule.
+    #[arg(long, env = "KYC_SANDBOX_RELAX_IMAGE_SIZE")]
+    pub relax_image_size: bool,
+
+    /// Largest request body accepted, in bytes (larger ones get the vendor's 413).
+    #[arg(long, env = "KYC_SANDBOX_MAX_BODY_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Journal: most requests kept per tenant.
+    #[arg(long, env = "KYC_SANDBOX_JOURNAL_MAX_ENTRIES", default_value_t = 1000)]
+    pub journal_max_entries: usize,
+
+    /// Journal: most bytes kept per tenant.
+    #[arg(long, env = "KYC_SANDBOX_JOURNAL_MAX_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub journal_max_bytes: usize,
+
+    /// Journal: request bodies are cut to this many bytes.
+    #[arg(long, env = "KYC_SANDBOX_JOURNAL_BODY_BYTES", default_value_t = 2048)]
+    pub journal_body_bytes: usize,
+
+    /// Default delay, in milliseconds of sandbox time, before a check leaves `pending`.
+    #[arg(long, env = "KYC_SANDBOX_COMPLETION_DELAY_MS", default_value_t = 0)]
+    pub completion_delay_ms: u64,
+
+    /// Speed factor for sandbox time: 60 makes a 60 s retry wait 1 s.
+    #[arg(long, env = "KYC_SANDBOX_TIME_SCALE", default_value_t = 1.0)]
+    pub time_scale: f64,
+
+    /// Allow plain-http webhook URLs on any host (loopback is always allowed).
+    #[arg(long, env = "KYC_SANDBOX_ALLOW_HTTP_WEBHOOKS")]
+    pub allow_http_webhooks: bool,
+
+    /// Enforce ComplyCube's sandbox rate limit (5 requests/s per key → 429).
+    #[arg(long, env = "KYC_SANDBOX_RATE_LIMIT")]
+    pub rate_limit: bool,
+
+    /// Shape of Verifik compare-with-liveness `data`.
+    #[arg(long, env = "KYC_SANDBOX_VERIFIK_SHAPE", value_enum, default_value_t)]
+    pub verifik_shape: VerifikShape,
+
+    /// Verifik missing-field message style.
+    #[arg(
+        long,
+        env = "KYC_SANDBOX_VERIFIK_MESSAGES",
+        value_enum,
+        default_value_t
+    )]
+    pub verifik_messages: VerifikMessages,
+
+    /// Send `"liveness": null` instead of omitting the key when liveness was skipped.
+    #[arg(long, env = "KYC_SANDBOX_VERIFIK_NULL_LIVENESS")]
+    pub verifik_null_liveness: bool,
+
+    /// Body of Verifik's 403 for an expired token.
+    #[arg(
+        long,
+        env = "KYC_SANDBOX_VERIFIK_EXPIRED_BODY",
+        value_enum,
+        default_value_t
+    )]
+    pub verifik_expired_body: VerifikExpiredBody,
+
+    /// Require `search_mode` on Verifik compare endpoints, as the docs say
+    /// (Verifik's own demo client omits it).
+    #[arg(long, env = "KYC_SANDBOX_VERIFIK_REQUIRE_SEARCH_MODE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub verifik_require_search_mode: bool,
+
+    /// Log format.
+    #[arg(long, env = "KYC_SANDBOX_LOG_FORMAT", value_enum, default_value_t)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+
+    /// The configuration tests start from: port 0, shipped fixtures, defaults.
+    pub fn for_tests() -> Self {
+        let cli = Cli::parse_from(["kyc-sandbox", "--port", "0", "--host", "127.0.0.1"]);
+        let mut config = cli.config;
+        config.fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        config
+    }
+}

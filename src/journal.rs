@@ -1,0 +1,270 @@
+//! The request journal: what each tenant sent and what it got back.
+//!
+//! Bounded per tenant by entry count and by bytes; the oldest entries are
+//! evicted first and counted, so memory stays flat under any load. Request
+//! bodies are cut to a configured size, so large images are never kept whole.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::ids::Millis;
+
+/// Inserted into a response's extensions by a handler that consulted the
+/// scenario engine: the journal records the name.
+#[derive(Debug, Clone)]
+pub struct MatchedScenario(pub String);
+
+/// Inserted into a response's extensions by a fallback: no route matched.
+#[derive(Debug, Clone, Copy)]
+pub struct UnknownRoute;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_bytes: usize,
+    pub body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub seq: u64,
+    pub at: String,
+    #[serde(skip)]
+    pub at_ms: Millis,
+    pub method: String,
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    pub status: u16,
+    /// The scenario that decided the response, or `default`.
+    pub scenario: String,
+    pub unknown_route: bool,
+    pub duration_ms: f64,
+    /// The request body (UTF-8, lossy), cut to the configured size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    pub body_bytes: usize,
+    pub body_truncated: bool,
+}
+
+impl Entry {
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + self.method.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.scenario.len()
+            + self.at.len()
+            + self.body.as_ref().map_or(0, String::len)
+    }
+}
+
+/// Filters for [`Journal::list`]; all present must hold.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Filter {
+    pub method: Option<String>,
+    pub path_prefix: Option<String>,
+    pub status: Option<u16>,
+    /// Only entries at or after this time (RFC 3339 or epoch millis).
+    pub since: Option<String>,
+    /// Only entries before this time.
+    pub until: Option<String>,
+    pub scenario: Option<String>,
+    pub unknown_route: Option<bool>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing {
+    pub total_kept: usize,
+    pub kept_bytes: usize,
+    pub evicted: u64,
+    pub items: Vec<Entry>,
+}
+
+#[derive(Default)]
+struct TenantJournal {
+    entries: VecDeque<Entry>,
+    bytes: usize,
+    evicted: u64,
+    next_seq: u64,
+}
+
+pub struct Journal {
+    limits: Limits,
+    tenants: Mutex<HashMap<String, TenantJournal>>,
+}
+
+fn parse_bound(s: &str) -> Option<Millis> {
+    s.parse::<Millis>()
+        .ok()
+        .or_else(|| crate::ids::parse_time(s))
+}
+
+impl Journal {
+    pub fn new(limits: Limits) -> Self {
+        Journal {
+            limits,
+            tenants: Mutex::default(),
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TenantJournal>> {
+        self.tenants.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Cuts a body to the journal's size.
+    pub fn clip_body(&self, body: &[u8]) -> (Option<String>, bool) {
+        if body.is_empty() {
+            return (None, false);
+        }
+        let cut = body.len().min(self.limits.body_bytes);
+        (
+            Some(String::from_utf8_lossy(&body[..cut]).into_owned()),
+            cut < body.len(),
+        )
+    }
+
+    pub fn record(&self, tenant: &str, mut entry: Entry) {
+        if self.limits.max_entries == 0 {
+            return;
+        }
+        let mut map = self.lock();
+        let j = match map.get_mut(tenant) {
+            Some(j) => j,
+            None => map.entry(tenant.to_owned()).or_default(),
+        };
+        j.next_seq += 1;
+        entry.seq = j.next_seq;
+        j.bytes += entry.weight();
+        j.entries.push_back(entry);
+        while j.entries.len() > self.limits.max_entries
+            || (j.bytes > self.limits.max_bytes && j.entries.len() > 1)
+        {
+            if let Some(old) = j.entries.pop_front() {
+                j.bytes -= old.weight();
+                j.evicted += 1;
+            }
+        }
+    }
+
+    /// Newest first.
+    pub fn list(&self, tenant: &str, f: &Filter) -> Listing {
+        let map = self.lock();
+        let Some(j) = map.get(tenant) else {
+            return Listing {
+                total_kept: 0,
+                kept_bytes: 0,
+                evicted: 0,
+                items: Vec::new(),
+            };
+        };
+        let since = f.since.as_deref().and_then(parse_bound);
+        let until = f.until.as_deref().and_then(parse_bound);
+        let items = j
+            .entries
+            .iter()
+            .rev()
+            .filter(|e| {
+                f.method
+                    .as_ref()
+                    .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+            })
+            .filter(|e| {
+                f.path_prefix
+                    .as_ref()
+                    .is_none_or(|p| e.path.starts_with(p.as_str()))
+            })
+            .filter(|e| f.status.is_none_or(|s| e.status == s))
+            .filter(|e| f.scenario.as_ref().is_none_or(|s| &e.scenario == s))
+            .filter(|e| f.unknown_route.is_none_or(|u| e.unknown_route == u))
+            .filter(|e| since.is_none_or(|s| e.at_ms >= s))
+            .filter(|e| until.is_none_or(|u| e.at_ms < u))
+            .take(f.limit.unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
+        Listing {
+            total_kept: j.entries.len(),
+            kept_bytes: j.bytes,
+            evicted: j.evicted,
+            items,
+        }
+    }
+
+    /// Evictions over all tenants (for metrics).
+    pub fn evicted_total(&self) -> u64 {
+        self.lock().values().map(|j| j.evicted).sum()
+    }
+
+    pub fn reset(&self, tenant: &str) {
+        self.lock().remove(tenant);
+    }
+
+    pub fn reset_all(&self) {
+        self.lock().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, body: Option<String>) -> Entry {
+        Entry {
+            seq: 0,
+            at: String::new(),
+            at_ms: 0,
+            method: "GET".into(),
+            path: path.into(),
+            query: None,
+            status: 200,
+            scenario: "default".into(),
+            unknown_route: false,
+            duration_ms: 0.0,
+            body,
+            body_bytes: 0,
+            body_truncated: false,
+        }
+    }
+
+    #[test]
+    fn count_bound_evicts_oldest_and_counts() {
+        let j = Journal::new(Limits {
+            max_entries: 3,
+            max_bytes: usize::MAX,
+            body_bytes: 10,
+        });
+        for i in 0..5 {
+            j.record("t", entry(&format!("/v1/x/{i}"), None));
+        }
+        let l = j.list("t", &Filter::default());
+        assert_eq!(l.items.len(), 3);
+        assert_eq!(l.evicted, 2);
+        assert_eq!(l.items[0].path, "/v1/x/4");
+        assert_eq!(j.list("other", &Filter::default()).items.len(), 0);
+    }
+
+    #[test]
+    fn byte_bound_holds() {
+        let j = Journal::new(Limits {
+            max_entries: 1000,
+            max_bytes: 4096,
+            body_bytes: 1000,
+        });
+        for _ in 0..100 {
+            j.record("t", entry("/v1/y", Some("x".repeat(1000))));
+        }
+        let l = j.list("t", &Filter::default());
+        assert!(l.kept_bytes <= 4096, "{}", l.kept_bytes);
+        assert_eq!(l.evicted as usize + l.items.len(), 100);
+    }
+}
