@@ -18,3 +18,24 @@ pub fn client_payload(c: &Client) -> Value {
         "updatedAt": iso_millis(c.updated_at),
     })
 }
+
+/// A check summary as webhook events carry it.
+pub fn check_payload(check: &Value) -> Value {
+    let mut p = json!({
+        "id": check["id"],
+        "clientId": check["clientId"],
+        "type": check["type"],
+        "status": check["status"],
+        "createdAt": check["createdAt"],
+        "updatedAt": check["updatedAt"],
+    });
+    if let Some(o) = check.pointer("/result/outcome") {
+        p["outcome"] = o.clone();
+    }
+    p
+}
+
+/// A new check: `check.pending`.
+pub fn check_created(state: &AppState, key: &str, _check: &super::checks::Check, body: &Value) {
+    emit(state, key, "check.pending", check_payload(body));
+}

@@ -16,6 +16,7 @@ mod store;
 mod validate;
 
 pub mod checks;
+mod results;
 
 pub use error::{ApiError, Json};
 pub use store::Store;
