@@ -22,7 +22,7 @@ pub use error::{ApiError, Json};
 pub use store::Store;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, OriginalUri, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -48,11 +48,11 @@ pub fn admin_router() -> Router<AppState> {
     Router::new()
 }
 
-async fn unknown_route(req: Request) -> Response {
+async fn unknown_route(OriginalUri(uri): OriginalUri, req: Request) -> Response {
     let mut res = ApiError::new(
         StatusCode::NOT_FOUND,
         "resource_not_found",
-        format!("Unknown route {} {}", req.method(), req.uri().path()),
+        format!("Unknown route {} {}", req.method(), uri.path()),
     )
     .into_response();
     res.extensions_mut().insert(UnknownRoute);

@@ -2,4 +2,7 @@
 
 mod helpers;
 
+mod complycube_checks;
 mod complycube_clients;
+mod complycube_errors;
+mod sdk;
