@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::model::Client;
+use super::model::{Address, Client, Document};
 use crate::app::AppState;
 use crate::ids::iso_millis;
 
@@ -38,4 +38,27 @@ pub fn check_payload(check: &Value) -> Value {
 /// A new check: `check.pending`.
 pub fn check_created(state: &AppState, key: &str, _check: &super::checks::Check, body: &Value) {
     emit(state, key, "check.pending", check_payload(body));
+}
+
+/// `address.*` payload: the address as the API renders it.
+pub fn address_payload(a: &Address) -> Value {
+    serde_json::to_value(a).unwrap_or_default()
+}
+
+/// `document.*` payload: the document summary (no image list).
+pub fn document_payload(d: &Document) -> Value {
+    let mut v = json!({
+        "id": d.id,
+        "clientId": d.client_id,
+        "type": d.kind,
+        "createdAt": iso_millis(d.created_at),
+        "updatedAt": iso_millis(d.updated_at),
+    });
+    if let (Some(c), Some(map)) = (&d.classification, v.as_object_mut()) {
+        map.insert("classification".into(), json!(c));
+    }
+    if let (Some(c), Some(map)) = (&d.issuing_country, v.as_object_mut()) {
+        map.insert("issuingCountry".into(), json!(c));
+    }
+    v
 }

@@ -7,12 +7,18 @@
 //! Tenancy: the raw `Authorization` value (or `Bearer <key>`) is the tenant.
 //! Keys must start `test_` or `live_` unless `--api-keys` lists them.
 
+mod addresses;
 mod clients;
+mod documents;
 mod error;
 mod events;
 mod list;
+mod live_photos;
+mod live_videos;
 mod model;
+mod risk;
 mod store;
+mod tokens;
 mod validate;
 
 pub mod checks;
@@ -35,6 +41,12 @@ use crate::journal::UnknownRoute;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(clients::routes())
+        .merge(addresses::routes())
+        .merge(documents::routes())
+        .merge(live_photos::routes())
+        .merge(live_videos::routes())
+        .merge(risk::routes())
+        .merge(tokens::routes())
         .merge(checks::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
@@ -45,7 +57,7 @@ pub fn router() -> Router<AppState> {
 
 /// Sandbox-only ComplyCube routes, nested under `/__admin`.
 pub fn admin_router() -> Router<AppState> {
-    Router::new()
+    Router::new().merge(live_videos::admin_routes())
 }
 
 async fn unknown_route(OriginalUri(uri): OriginalUri, req: Request) -> Response {

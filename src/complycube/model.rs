@@ -263,3 +263,24 @@ pub struct LiveVideo {
     #[serde(serialize_with = "ts")]
     pub updated_at: Millis,
 }
+
+/// A stored record with ComplyCube's `createdAt`/`updatedAt`, listable by client.
+pub trait Stamped: Serialize {
+    fn created_at(&self) -> Millis;
+    fn updated_at(&self) -> Millis;
+}
+
+macro_rules! stamped {
+    ($($t:ty),*) => {$(
+        impl Stamped for $t {
+            fn created_at(&self) -> Millis {
+                self.created_at
+            }
+            fn updated_at(&self) -> Millis {
+                self.updated_at
+            }
+        }
+    )*};
+}
+
+stamped!(Address, Document, LivePhoto, LiveVideo);

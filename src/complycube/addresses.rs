@@ -1,0 +1,240 @@
+//! `/v1/addresses`: create, get, update (POST), delete, list by client.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::ApiResult;
+use super::list::ListResponse;
+use super::model::Address;
+use super::store::list_by_client;
+use super::validate;
+use super::{ApiError, Json, Key};
+use crate::app::AppState;
+use crate::ids::ObjectId;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/addresses", post(create_address).get(list_addresses))
+        .route(
+            "/addresses/{id}",
+            get(get_address)
+                .post(update_address)
+                .put(update_address)
+                .patch(update_address)
+                .delete(delete_address),
+        )
+}
+
+pub const ADDRESS_TYPES: &[&str] = &["main", "alternative", "other"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressInput {
+    client_id: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    property_number: Option<String>,
+    building_name: Option<String>,
+    line: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    from_date: Option<String>,
+    to_date: Option<String>,
+}
+
+/// Rules every stored address satisfies (checked on the merged record for updates).
+fn validate_address(a: &Address) -> Result<(), ApiError> {
+    validate_fields(&a.kind, &a.country, &a.state, &a.from_date, &a.to_date)
+}
+
+fn validate_fields(
+    kind: &Option<String>,
+    country: &str,
+    state: &Option<String>,
+    from_date: &Option<String>,
+    to_date: &Option<String>,
+) -> Result<(), ApiError> {
+    validate::one_of("type", kind, ADDRESS_TYPES)?;
+    validate::alpha2("country", &Some(country.to_owned()))?;
+    if country == "US" {
+        if let Some(s) = state {
+            if !validate::USPS_STATES.contains(&s.as_str()) {
+                return Err(ApiError::invalid(
+                    "state",
+                    "'state' must be a valid USPS state abbreviation (e.g. NY, CA) when 'country' is US",
+                ));
+            }
+        }
+    }
+    validate::date("fromDate", from_date)?;
+    validate::date("toDate", to_date)?;
+    Ok(())
+}
+
+async fn create_address(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Json(input): Json<AddressInput>,
+) -> ApiResult<Address> {
+    let raw_client = validate::required("clientId", &input.client_id)?.to_owned();
+    validate::one_of("type", &input.kind, ADDRESS_TYPES)?;
+    let line = validate::required("line", &input.line)?.to_owned();
+    let city = validate::required("city", &input.city)?.to_owned();
+    let country = validate::required("country", &input.country)?.to_owned();
+    validate_fields(
+        &input.kind,
+        &country,
+        &input.state,
+        &input.from_date,
+        &input.to_date,
+    )?;
+    let client_id = validate::id("client", &raw_client)?;
+    let now = state.core.clocks.now(&key);
+    let address = Address {
+        id: ObjectId::new(now),
+        client_id,
+        kind: input.kind,
+        property_number: input.property_number,
+        building_name: input.building_name,
+        line,
+        city,
+        state: input.state,
+        postal_code: input.postal_code,
+        country,
+        from_date: input.from_date,
+        to_date: input.to_date,
+        created_at: now,
+        updated_at: now,
+    };
+    state.complycube.with(&key, |t| {
+        if !t.clients.contains(&client_id) {
+            return Err(ApiError::not_found("client", &raw_client));
+        }
+        t.addresses
+            .insert(address.id, Some(client_id), address.clone());
+        Ok(())
+    })?;
+    super::events::emit(
+        &state,
+        &key,
+        "address.created",
+        super::events::address_payload(&address),
+    );
+    Ok(axum::Json(address))
+}
+
+async fn get_address(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> ApiResult<Address> {
+    let oid = validate::id("address", &id)?;
+    state
+        .complycube
+        .with(&key, |t| t.addresses.get(&oid).cloned())
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("address", &id))
+}
+
+async fn update_address(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+    Json(input): Json<AddressInput>,
+) -> ApiResult<Address> {
+    let oid = validate::id("address", &id)?;
+    for (param, v) in [
+        ("line", &input.line),
+        ("city", &input.city),
+        ("country", &input.country),
+    ] {
+        validate::non_blank(param, v)?;
+    }
+    let now = state.core.clocks.now(&key);
+    let updated = state.complycube.with(&key, |t| {
+        let stored = t
+            .addresses
+            .get_mut(&oid)
+            .ok_or_else(|| ApiError::not_found("address", &id))?;
+        if let Some(c) = &input.client_id {
+            if *c != stored.client_id.to_string() {
+                return Err(ApiError::invalid(
+                    "clientId",
+                    "'clientId' cannot be changed once an address is created",
+                ));
+            }
+        }
+        let mut a = stored.clone();
+        for (field, v) in [
+            (&mut a.kind, &input.kind),
+            (&mut a.property_number, &input.property_number),
+            (&mut a.building_name, &input.building_name),
+            (&mut a.state, &input.state),
+            (&mut a.postal_code, &input.postal_code),
+            (&mut a.from_date, &input.from_date),
+            (&mut a.to_date, &input.to_date),
+        ] {
+            if v.is_some() {
+                field.clone_from(v);
+            }
+        }
+        for (field, v) in [
+            (&mut a.line, &input.line),
+            (&mut a.city, &input.city),
+            (&mut a.country, &input.country),
+        ] {
+            if let Some(v) = v {
+                v.trim().clone_into(field);
+            }
+        }
+        validate_address(&a)?;
+        a.updated_at = now;
+        *stored = a.clone();
+        Ok(a)
+    })?;
+    super::events::emit(
+        &state,
+        &key,
+        "address.updated",
+        super::events::address_payload(&updated),
+    );
+    Ok(axum::Json(updated))
+}
+
+async fn delete_address(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let oid = validate::id("address", &id)?;
+    let removed = state.complycube.with(&key, |t| {
+        if !t.addresses.contains(&oid) {
+            return Err(ApiError::not_found("address", &id));
+        }
+        t.addresses
+            .remove(&oid)
+            .ok_or_else(|| ApiError::not_found("address", &id))
+    })?;
+    super::events::emit(
+        &state,
+        &key,
+        "address.deleted",
+        super::events::address_payload(&removed),
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_addresses(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Query(raw): Query<HashMap<String, String>>,
+) -> ApiResult<ListResponse<Address>> {
+    list_by_client(&state.complycube, &key, &raw, |t| &t.addresses).map(axum::Json)
+}

@@ -1,0 +1,149 @@
+//! `/v1/liveVideos`: get, list by client, redact, delete. ComplyCube has no
+//! public create endpoint (its Web/Mobile SDKs record them), so the sandbox
+//! seeds them through `POST /__admin/complycube/liveVideos`.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::ApiResult;
+use super::list::ListResponse;
+use super::model::{Challenge, LiveVideo};
+use super::store::list_by_client;
+use super::validate;
+use super::{ApiError, Json, Key};
+use crate::admin::Admin;
+use crate::app::AppState;
+use crate::ids::ObjectId;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/liveVideos", get(list_live_videos))
+        .route(
+            "/liveVideos/{id}",
+            get(get_live_video).delete(delete_live_video),
+        )
+        .route("/liveVideos/{id}/redact", post(redact_live_video))
+}
+
+/// Sandbox-only: `POST /__admin/complycube/liveVideos`.
+pub fn admin_routes() -> Router<AppState> {
+    Router::new().route("/complycube/liveVideos", post(seed_live_video))
+}
+
+const CHALLENGE_TYPES: &[&str] = &["voice", "actions"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveVideoInput {
+    client_id: Option<String>,
+    language: Option<String>,
+    challenges: Option<Vec<Challenge>>,
+}
+
+/// The challenges of ComplyCube's live video example.
+fn default_challenges() -> Vec<Challenge> {
+    vec![
+        Challenge {
+            kind: "voice".into(),
+            value: ["7", "9", "1", "7"].map(String::from).to_vec(),
+        },
+        Challenge {
+            kind: "actions".into(),
+            value: vec!["turnHeadLeft".into()],
+        },
+    ]
+}
+
+async fn seed_live_video(
+    _admin: Admin,
+    State(state): State<AppState>,
+    Key(key): Key,
+    Json(input): Json<LiveVideoInput>,
+) -> ApiResult<LiveVideo> {
+    let raw_client = validate::required("clientId", &input.client_id)?.to_owned();
+    validate::non_blank("language", &input.language)?;
+    let challenges = input.challenges.unwrap_or_else(default_challenges);
+    for (i, c) in challenges.iter().enumerate() {
+        validate::one_of(
+            &format!("challenges.{i}.type"),
+            &Some(c.kind.clone()),
+            CHALLENGE_TYPES,
+        )?;
+        if c.value.is_empty() {
+            return Err(ApiError::invalid(
+                &format!("challenges.{i}.value"),
+                format!("'challenges.{i}.value' must contain at least one item"),
+            ));
+        }
+    }
+    let client_id = validate::id("client", &raw_client)?;
+    let now = state.core.clocks.now(&key);
+    let video = LiveVideo {
+        id: ObjectId::new(now),
+        client_id,
+        language: Some(input.language.unwrap_or_else(|| "en-GB".into())),
+        challenges,
+        created_at: now,
+        updated_at: now,
+    };
+    state.complycube.with(&key, |t| {
+        if !t.clients.contains(&client_id) {
+            return Err(ApiError::not_found("client", &raw_client));
+        }
+        t.live_videos
+            .insert(video.id, Some(client_id), video.clone());
+        Ok(())
+    })?;
+    Ok(axum::Json(video))
+}
+
+fn find(state: &AppState, key: &str, id: &str) -> Result<LiveVideo, ApiError> {
+    let oid = validate::id("live video", id)?;
+    state
+        .complycube
+        .with(key, |t| t.live_videos.get(&oid).cloned())
+        .ok_or_else(|| ApiError::not_found("live video", id))
+}
+
+async fn get_live_video(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> ApiResult<LiveVideo> {
+    find(&state, &key, &id).map(axum::Json)
+}
+
+/// Redaction is acknowledged and the live video returned unchanged.
+async fn redact_live_video(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> ApiResult<LiveVideo> {
+    find(&state, &key, &id).map(axum::Json)
+}
+
+async fn delete_live_video(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let oid = validate::id("live video", &id)?;
+    state
+        .complycube
+        .with(&key, |t| t.live_videos.remove(&oid))
+        .map(|_| StatusCode::NO_CONTENT)
+        .ok_or_else(|| ApiError::not_found("live video", &id))
+}
+
+async fn list_live_videos(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Query(raw): Query<HashMap<String, String>>,
+) -> ApiResult<ListResponse<LiveVideo>> {
+    list_by_client(&state.complycube, &key, &raw, |t| &t.live_videos).map(axum::Json)
+}
