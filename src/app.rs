@@ -168,16 +168,37 @@ async fn record(State(state): State<AppState>, req: Request, next: Next) -> Resp
 }
 
 /// Serves until `shutdown` resolves; in-flight requests finish first.
+/// While serving, the fixtures directory is watched (see
+/// [`crate::fixtures::watch`]) unless `--fixtures-poll-ms` is 0.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let watcher = spawn_watcher(&state);
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(state));
-    axum::serve(
+    let served = axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service(app),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    served
+}
+
+/// Starts the fixture watcher task; `None` when watching is off.
+pub fn spawn_watcher(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
+    let every = state.core.config.fixtures_poll_ms;
+    if every == 0 {
+        return None;
+    }
+    let dir = state.core.config.fixtures.clone();
+    Some(tokio::spawn(crate::fixtures::watch(
+        dir,
+        std::time::Duration::from_millis(every),
+        state.core.clone(),
+    )))
 }

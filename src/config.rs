@@ -166,6 +166,11 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "KYC_SANDBOX_LOG_FORMAT", value_enum, default_value_t)]
     pub log_format: LogFormat,
+
+    /// How often, in milliseconds, the fixtures directory is checked for
+    /// changes (0: load once at startup, never reload).
+    #[arg(long, env = "KYC_SANDBOX_FIXTURES_POLL_MS", default_value_t = 500)]
+    pub fixtures_poll_ms: u64,
 }
 
 impl Config {

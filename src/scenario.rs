@@ -20,6 +20,11 @@ use serde_json::Value;
 /// The header that picks a scenario for one request.
 pub const SCENARIO_HEADER: &str = "x-sandbox-scenario";
 
+/// The name the journal records when no scenario applied. As a header value
+/// it forces the default even when a fixture rule would match; no scenario
+/// may take this name.
+pub const DEFAULT_NAME: &str = "default";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
@@ -194,6 +199,9 @@ pub struct Scenario {
     pub rules: MatchRules,
     #[serde(default)]
     pub effect: Effect,
+    /// The fixture file it came from (`None` for one defined through the admin API).
+    #[serde(skip)]
+    pub file: Option<String>,
 }
 
 impl Scenario {
@@ -342,7 +350,7 @@ impl UnknownScenario {
     pub fn message(&self) -> String {
         if self.suggestions.is_empty() {
             format!(
-                "Unknown sandbox scenario '{}' in the X-Sandbox-Scenario header",
+                "Unknown sandbox scenario '{}' in the X-Sandbox-Scenario header; GET /__admin/scenarios lists them",
                 self.name
             )
         } else {
@@ -371,13 +379,22 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// An ordered catalog; names are unique ignoring ASCII case.
     pub fn new(scenarios: Vec<Scenario>) -> Result<Self, String> {
-        let mut by_name = HashMap::new();
-        let mut list = Vec::with_capacity(scenarios.len());
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut list: Vec<Arc<Scenario>> = Vec::with_capacity(scenarios.len());
         for (i, s) in scenarios.into_iter().enumerate() {
-            if by_name.insert(s.name.clone(), i).is_some() {
-                return Err(format!("scenario name '{}' is defined twice", s.name));
+            if let Some(&first) = by_name.get(&s.name.to_ascii_lowercase()) {
+                let where_ =
+                    |f: &Option<String>| f.clone().unwrap_or_else(|| "the admin API".into());
+                return Err(format!(
+                    "{}: scenario name '{}' is already defined in {}",
+                    where_(&s.file),
+                    s.name,
+                    where_(&list[first].file)
+                ));
             }
+            by_name.insert(s.name.to_ascii_lowercase(), i);
             list.push(Arc::new(s));
         }
         Ok(Catalog {
@@ -386,8 +403,16 @@ impl Catalog {
         })
     }
 
+    /// Looks a scenario up by name, ignoring ASCII case.
     pub fn get(&self, name: &str) -> Option<&Arc<Scenario>> {
-        self.by_name.get(name).map(|&i| &self.scenarios[i])
+        self.by_name
+            .get(&name.to_ascii_lowercase())
+            .map(|&i| &self.scenarios[i])
+    }
+
+    /// Close catalog names for a name that does not exist.
+    pub fn suggest(&self, name: &str) -> Vec<String> {
+        suggest(name, self.scenarios.iter().map(|s| s.name.as_str()))
     }
 }
 
@@ -422,7 +447,7 @@ impl Engine {
     pub fn arm(&self, tenant: &str, scenario: Scenario, times: Option<u32>) {
         let mut armed = self.armed.lock().unwrap_or_else(|e| e.into_inner());
         let list = armed.entry(tenant.to_owned()).or_default();
-        list.retain(|a| a.scenario.name != scenario.name);
+        list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(&scenario.name));
         list.push(Armed {
             scenario: Arc::new(scenario),
             remaining: times,
@@ -436,7 +461,7 @@ impl Engine {
             return false;
         };
         let before = list.len();
-        list.retain(|a| a.scenario.name != name);
+        list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(name));
         before != list.len()
     }
 
@@ -490,16 +515,26 @@ impl Engine {
             }
         }
         let catalog = self.catalog();
-        if let Some(name) = req.headers.get(SCENARIO_HEADER) {
-            let name = name.to_str().unwrap_or("").trim();
-            return match catalog.get(name) {
+        let named = req
+            .headers
+            .get(SCENARIO_HEADER)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+            .filter(|n| !n.is_empty());
+        if let Some(name) = named {
+            if name.eq_ignore_ascii_case(DEFAULT_NAME) {
+                return Ok(Selected {
+                    scenario: None,
+                    source: Source::Header,
+                });
+            }
+            return match catalog.get(&name) {
                 Some(s) => Ok(Selected {
                     scenario: Some(s.clone()),
                     source: Source::Header,
                 }),
                 None => Err(UnknownScenario {
-                    name: name.to_owned(),
-                    suggestions: suggest(name, catalog.scenarios.iter().map(|s| s.name.as_str())),
+                    suggestions: catalog.suggest(&name),
+                    name,
                 }),
             };
         }
@@ -520,7 +555,8 @@ pub fn suggest<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> Vec<Stri
     let mut scored: Vec<(usize, &str)> = names
         .filter_map(|n| {
             let d = levenshtein(&lower, &n.to_ascii_lowercase());
-            let close = d <= 3.max(lower.len() / 3) || (!lower.is_empty() && n.contains(&lower));
+            let close = d <= 3.max(lower.len() / 3)
+                || (lower.len() >= 3 && n.to_ascii_lowercase().contains(&lower));
             close.then_some((d, n))
         })
         .collect();
@@ -627,6 +663,277 @@ mod tests {
         assert_eq!(
             e.select("u", &req(&none, None)).unwrap().source,
             Source::Default
+        );
+    }
+
+    /// Every combination of the three layers: the first present one wins.
+    #[test]
+    fn precedence_matrix() {
+        for armed in [false, true] {
+            for header in [false, true] {
+                for fixture in [false, true] {
+                    let e = engine();
+                    if armed {
+                        e.arm(
+                            "t",
+                            scenario(json!({"name":"armed","description":"d"})),
+                            None,
+                        );
+                    }
+                    let mut h = HeaderMap::new();
+                    if header {
+                        h.insert(SCENARIO_HEADER, "face-mismatch".parse().unwrap());
+                    }
+                    let last = if fixture { "Attention" } else { "Doe" };
+                    let got = e.select("t", &req(&h, Some(last))).unwrap();
+                    let want = if armed {
+                        (Source::Armed, "armed")
+                    } else if header {
+                        (Source::Header, "face-mismatch")
+                    } else if fixture {
+                        (Source::Fixture, "attention")
+                    } else {
+                        (Source::Default, "default")
+                    };
+                    assert_eq!(
+                        (got.source, got.name()),
+                        want,
+                        "armed={armed} header={header} fixture={fixture}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn armed_rules_limit_which_requests_consume_it() {
+        let e = engine();
+        e.arm(
+            "t",
+            scenario(json!({"name":"only-docs","description":"d",
+                "match":{"checkType":"document_check"},"effect":{"outcome":"attention"}})),
+            Some(2),
+        );
+        let none = HeaderMap::new();
+        // identity_check requests pass it by and leave its uses alone.
+        for _ in 0..3 {
+            assert_eq!(
+                e.select("t", &req(&none, None)).unwrap().source,
+                Source::Default
+            );
+        }
+        assert_eq!(e.armed("t")[0].1, Some(2));
+        let mut doc = req(&none, None);
+        doc.check_type = Some("document_check");
+        for _ in 0..2 {
+            assert_eq!(e.select("t", &doc).unwrap().name(), "only-docs");
+        }
+        assert!(e.armed("t").is_empty(), "used up after two");
+        assert_eq!(e.select("t", &doc).unwrap().source, Source::Default);
+    }
+
+    #[test]
+    fn armed_without_times_stays_until_disarmed_and_is_per_tenant() {
+        let e = engine();
+        e.arm(
+            "t",
+            scenario(json!({"name":"sticky","description":"d"})),
+            None,
+        );
+        let none = HeaderMap::new();
+        for _ in 0..5 {
+            assert_eq!(e.select("t", &req(&none, None)).unwrap().name(), "sticky");
+        }
+        assert_eq!(e.select("u", &req(&none, None)).unwrap().name(), "default");
+        assert!(!e.disarm("u", "sticky"));
+        assert!(e.disarm("t", "STICKY"));
+        assert_eq!(e.select("t", &req(&none, None)).unwrap().name(), "default");
+    }
+
+    #[test]
+    fn rearming_a_name_replaces_it_and_resets_clear_tenants() {
+        let e = engine();
+        e.arm(
+            "t",
+            scenario(json!({"name":"x","description":"one"})),
+            Some(1),
+        );
+        e.arm(
+            "t",
+            scenario(json!({"name":"x","description":"two"})),
+            Some(3),
+        );
+        e.arm("u", scenario(json!({"name":"y","description":"d"})), None);
+        let armed = e.armed("t");
+        assert_eq!(armed.len(), 1);
+        assert_eq!(
+            (armed[0].0.description.as_str(), armed[0].1),
+            ("two", Some(3))
+        );
+        e.reset("t");
+        assert!(e.armed("t").is_empty());
+        assert_eq!(e.armed("u").len(), 1);
+        e.reset_all();
+        assert!(e.armed("u").is_empty());
+    }
+
+    #[test]
+    fn armed_beats_an_unknown_header_but_unknown_header_beats_fixtures() {
+        let e = engine();
+        let mut h = HeaderMap::new();
+        h.insert(SCENARIO_HEADER, "no-such".parse().unwrap());
+        assert!(e.select("t", &req(&h, Some("attention"))).is_err());
+        e.arm(
+            "t",
+            scenario(json!({"name":"armed","description":"d"})),
+            None,
+        );
+        assert_eq!(e.select("t", &req(&h, None)).unwrap().name(), "armed");
+    }
+
+    #[test]
+    fn header_is_trimmed_case_insensitive_and_can_force_the_default() {
+        let e = engine();
+        let mut h = HeaderMap::new();
+        h.insert(SCENARIO_HEADER, "  Face-Mismatch ".parse().unwrap());
+        assert_eq!(
+            e.select("t", &req(&h, None)).unwrap().name(),
+            "face-mismatch"
+        );
+        h.insert(SCENARIO_HEADER, "default".parse().unwrap());
+        let s = e.select("t", &req(&h, Some("attention"))).unwrap();
+        assert_eq!((s.source, s.name()), (Source::Header, "default"));
+        assert_eq!(s.effect(), &Effect::default());
+        h.insert(SCENARIO_HEADER, "".parse().unwrap());
+        let s = e.select("t", &req(&h, Some("attention"))).unwrap();
+        assert_eq!(s.source, Source::Fixture, "an empty header is no header");
+    }
+
+    #[test]
+    fn replacing_the_catalog_is_seen_at_once_and_keeps_armed_ones() {
+        let e = engine();
+        e.arm(
+            "t",
+            scenario(json!({"name":"armed","description":"d",
+            "match":{"checkType":"document_check"}})),
+            None,
+        );
+        e.replace_catalog(
+            Catalog::new(vec![scenario(
+                json!({"name":"brand-new","description":"d"}),
+            )])
+            .unwrap(),
+        );
+        let mut h = HeaderMap::new();
+        h.insert(SCENARIO_HEADER, "brand-new".parse().unwrap());
+        assert_eq!(e.select("t", &req(&h, None)).unwrap().name(), "brand-new");
+        h.insert(SCENARIO_HEADER, "attention".parse().unwrap());
+        assert!(e.select("t", &req(&h, None)).is_err(), "old names are gone");
+        assert_eq!(e.armed("t").len(), 1);
+    }
+
+    #[test]
+    fn duplicate_names_are_rejected_ignoring_case_naming_both_files() {
+        let mut a = scenario(json!({"name":"dup","description":"d"}));
+        a.file = Some("a.json".into());
+        let mut b = scenario(json!({"name":"DUP","description":"d"}));
+        b.file = Some("b.json".into());
+        let err = Catalog::new(vec![a, b]).unwrap_err();
+        assert_eq!(
+            err,
+            "b.json: scenario name 'DUP' is already defined in a.json"
+        );
+    }
+
+    #[test]
+    fn match_rules_all_must_hold() {
+        let h = HeaderMap::new();
+        let meta: BTreeMap<String, String> = [("plan".to_owned(), "gold".to_owned())].into();
+        let sha = [7u8; 32];
+        let base = Request {
+            vendor: Vendor::Complycube,
+            endpoint: "checks",
+            check_type: Some("document_check"),
+            client: Some(ClientFacts {
+                first_name: Some("Ann"),
+                email: Some("ANN@example.com"),
+                metadata: Some(&meta),
+                ..Default::default()
+            }),
+            headers: &h,
+            image_sha256: std::slice::from_ref(&sha),
+        };
+        let cases = [
+            (json!({}), false),
+            (json!({"vendor":"complycube"}), true),
+            (json!({"vendor":"verifik"}), false),
+            (json!({"endpoint":["riskProfile","checks"]}), true),
+            (json!({"endpoint":"riskProfile"}), false),
+            (json!({"checkType":"identity_check"}), false),
+            (
+                json!({"client":{"firstName":"ann","email":"ann@example.com"}}),
+                true,
+            ),
+            (json!({"client":{"lastName":"x"}}), false),
+            (json!({"client":{"metadata":{"plan":"gold"}}}), true),
+            (json!({"client":{"metadata":{"plan":"free"}}}), false),
+            (json!({"header":{"x-test":"1"}}), false),
+            (
+                json!({"imageSha256": hex::encode(sha).to_uppercase()}),
+                true,
+            ),
+            (json!({"imageSha256": hex::encode([8u8; 32])}), false),
+            (
+                json!({"vendor":"complycube","checkType":"document_check","client":{"lastName":"x"}}),
+                false,
+            ),
+        ];
+        for (rules, want) in cases {
+            let s = scenario(json!({"name":"s","description":"d","match":rules}));
+            assert_eq!(s.matches(&base), want, "{rules}");
+        }
+        let mut no_client = base;
+        no_client.client = None;
+        let s =
+            scenario(json!({"name":"s","description":"d","match":{"client":{"firstName":"Ann"}}}));
+        assert!(!s.matches(&no_client), "client rules need a client");
+    }
+
+    #[test]
+    fn unknown_scenario_message_lists_close_names_or_points_to_the_catalog() {
+        let e = engine();
+        let mut h = HeaderMap::new();
+        h.insert(SCENARIO_HEADER, "FACE_MISMATCH".parse().unwrap());
+        let err = e.select("t", &req(&h, None)).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "Unknown sandbox scenario 'FACE_MISMATCH' in the X-Sandbox-Scenario header; did you mean: face-mismatch"
+        );
+        h.insert(SCENARIO_HEADER, "zzzzzzzzzzzzzzzzzz".parse().unwrap());
+        let err = e.select("t", &req(&h, None)).unwrap_err();
+        assert!(err.suggestions.is_empty());
+        assert!(
+            err.message().ends_with("GET /__admin/scenarios lists them"),
+            "{}",
+            err.message()
+        );
+    }
+
+    #[test]
+    fn suggestions_are_best_first_and_at_most_three() {
+        let names = [
+            "document-expired",
+            "document-specimen",
+            "document-tampered",
+            "document-blacklisted",
+            "attention",
+        ];
+        let got = suggest("document", names.iter().copied());
+        assert_eq!(got.len(), 3);
+        assert!(got.iter().all(|n| n.starts_with("document-")));
+        assert_eq!(
+            suggest("atention", names.iter().copied()),
+            vec!["attention"]
         );
     }
 
