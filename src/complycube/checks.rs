@@ -273,7 +273,10 @@ pub fn render(t: &Tenant, c: &Check, now: Millis) -> Value {
             m.insert(k.into(), json!(v));
         }
     }
-    m.insert("enableMonitoring".into(), json!(c.enable_monitoring));
+    // ComplyCube's samples carry `enableMonitoring` on screening checks only.
+    if c.kind.is_screening() || c.enable_monitoring {
+        m.insert("enableMonitoring".into(), json!(c.enable_monitoring));
+    }
     if let Some(cc) = c.client_consent {
         m.insert("clientConsent".into(), json!(cc));
     }
