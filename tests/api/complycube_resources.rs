@@ -862,7 +862,7 @@ async fn live_photo_round_trip() {
     let id = p["id"].as_str().unwrap().to_owned();
     assert_eq!(p["clientId"], client.as_str());
     assert_eq!(p["downloadLink"], format!("/livePhotos/{id}/download"));
-    assert_eq!(p["contentType"], "images/jpg");
+    assert_eq!(p["contentType"], "image/jpg");
     assert_eq!(p["size"], KB40);
     assert_eq!(p["performLivenessCheck"], true);
 
@@ -870,7 +870,7 @@ async fn live_photo_round_trip() {
     assert_eq!(got, p);
     let (s, dl) = app.get(&format!("/v1/livePhotos/{id}/download")).await;
     assert_eq!(s, 200);
-    assert_eq!(dl["contentType"], "images/jpg");
+    assert_eq!(dl["contentType"], "image/jpg");
     assert_eq!(B64.decode(dl["data"].as_str().unwrap()).unwrap(), data);
 
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
@@ -882,7 +882,7 @@ async fn live_photo_round_trip() {
         )
         .await;
     assert_eq!(p2["performLivenessCheck"], false);
-    assert_eq!(p2["contentType"], "images/png");
+    assert_eq!(p2["contentType"], "image/png");
 
     let (_, list) = app.get(&format!("/v1/livePhotos?clientId={client}")).await;
     assert_eq!(list["totalItems"], 2);
@@ -1199,4 +1199,37 @@ async fn tokens_are_jwts_for_an_existing_client() {
         err,
         json!({"type":"invalid_request","message":"'clientId' is invalid","param":"clientId"})
     );
+}
+
+// ------------------------------------------------------------------ reports
+
+#[tokio::test]
+async fn client_reports_are_base64_pdfs() {
+    let app = spawn_app().await;
+    let client = app.person("John", "Doe").await;
+    let (s, r) = app.get(&format!("/v1/reports/?clientId={client}")).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["contentType"], "application/pdf");
+    let pdf = B64.decode(r["data"].as_str().unwrap()).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4"));
+    assert!(pdf.ends_with(b"%%EOF\n"));
+    assert!(String::from_utf8_lossy(&pdf).contains("John Doe"));
+
+    let (s, err) = app
+        .get("/v1/reports?clientId=5eaecff4a675310007440c08")
+        .await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        err,
+        json!({"type":"resource_not_found","message":"Invalid client id '5eaecff4a675310007440c08'"})
+    );
+    let (s, err) = app
+        .get("/v1/reports?checkId=5eaecff4a675310007440c08")
+        .await;
+    assert_eq!(
+        (s, err["message"].as_str()),
+        (404, Some("Invalid check id '5eaecff4a675310007440c08'"))
+    );
+    let (s, err) = app.get("/v1/reports").await;
+    assert_eq!((s, err["type"].as_str()), (400, Some("invalid_request")));
 }
