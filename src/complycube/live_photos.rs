@@ -38,14 +38,16 @@ pub struct LivePhotoInput {
     perform_liveness_check: Option<bool>,
 }
 
-/// The content type of a live photo. ComplyCube's example literally says
-/// `images/jpg`; the sandbox keeps that spelling and reports PNG uploads
-/// (recognised by their signature) as `images/png`.
+/// The content type of a live photo: `image/png` for a PNG (recognised by
+/// its signature), `image/jpg` otherwise, as for document images. The
+/// live-photo example's `images/jpg` is the same placeholder the report
+/// example shows for what its own object table calls `application/pdf`, so
+/// it is not taken literally.
 fn content_type(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "images/png"
+        "image/png"
     } else {
-        "images/jpg"
+        "image/jpg"
     }
 }
 

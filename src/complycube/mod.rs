@@ -16,6 +16,7 @@ mod list;
 mod live_photos;
 mod live_videos;
 mod model;
+mod reports;
 mod risk;
 mod store;
 mod tokens;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(live_photos::routes())
         .merge(live_videos::routes())
         .merge(risk::routes())
+        .merge(reports::routes())
         .merge(tokens::routes())
         .merge(checks::routes())
         .fallback(unknown_route)

@@ -5,4 +5,5 @@ mod helpers;
 mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;
+mod complycube_resources;
 mod sdk;
