@@ -47,6 +47,9 @@ pub fn routes() -> Router<AppState> {
         .route("/face-recognition/liveness-score", post(liveness_score))
 }
 
+/// SHA-256 of each image of one request field.
+type Hashes = Vec<[u8; 32]>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Endpoint {
     CompareWithLiveness,
@@ -81,7 +84,13 @@ impl Endpoint {
                 Field::required("gallery", Kind::StrArray),
                 search_mode,
                 Field::optional("compare_min_score", COMPARE_MIN),
-                Field::optional("liveness_min_score", Kind::Num { min: 0.52, max: 1.0 }),
+                Field::optional(
+                    "liveness_min_score",
+                    Kind::Num {
+                        min: 0.52,
+                        max: 1.0,
+                    },
+                ),
                 Field::optional("os", Kind::Enum(OS)),
                 Field::optional("cropFace", Kind::Bool),
             ],
@@ -97,7 +106,13 @@ impl Endpoint {
                 Field::required("gallery", Kind::StrArray),
                 Field::required("os", Kind::Enum(OS)),
                 search_mode,
-                Field::required("liveness_min_score", Kind::Num { min: 0.52, max: 1.0 }),
+                Field::required(
+                    "liveness_min_score",
+                    Kind::Num {
+                        min: 0.52,
+                        max: 1.0,
+                    },
+                ),
                 Field::optional("compare_min_score", COMPARE_MIN),
             ],
             Endpoint::Liveness | Endpoint::LivenessScore => vec![
@@ -110,8 +125,8 @@ impl Endpoint {
     }
 
     /// Hashes of the probe images (liveness runs on the first) and the gallery.
-    fn images(self, body: &Value) -> Result<(Vec<[u8; 32]>, Vec<[u8; 32]>), VerifikError> {
-        let hash_all = |name: &str, urls: bool| -> Result<Vec<[u8; 32]>, VerifikError> {
+    fn images(self, body: &Value) -> Result<(Hashes, Hashes), VerifikError> {
+        let hash_all = |name: &str, urls: bool| -> Result<Hashes, VerifikError> {
             validate::strings(body, name)
                 .into_iter()
                 .map(|s| image::sha256(s, urls))

@@ -7,8 +7,8 @@
 
 use std::io::Read;
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use sha2::{Digest, Sha256};
 
 use super::error::VerifikError;
@@ -34,10 +34,7 @@ pub fn sha256(image: &str, urls: bool) -> Result<[u8; 32], VerifikError> {
         return Ok(Sha256::digest(trimmed.as_bytes()).into());
     }
     let payload = strip_data_uri(trimmed);
-    let chars = payload
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .count();
+    let chars = payload.bytes().filter(|b| !b.is_ascii_whitespace()).count();
     if chars < MIN_BASE64_CHARS {
         return Err(VerifikError::only_images_in_base64());
     }
@@ -51,7 +48,8 @@ pub fn sha256(image: &str, urls: bool) -> Result<[u8; 32], VerifikError> {
 }
 
 fn is_https_url(s: &str) -> bool {
-    s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    s.get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
         && s.len() > 8
         && !s.bytes().any(|b| b.is_ascii_whitespace())
 }

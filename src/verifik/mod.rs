@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
@@ -104,8 +104,15 @@ pub fn admin_router() -> Router<AppState> {
         .route("/verifik/tokens/unexpire", post(unexpire_token))
 }
 
+/// The path as the client sent it (nesting under `/v2` strips the prefix).
+fn full_path(req: &Request) -> String {
+    req.extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned())
+}
+
 async fn unknown_route(req: Request) -> Response {
-    let mut res = VerifikError::unknown_route(req.uri().path()).into_response();
+    let mut res = VerifikError::unknown_route(&full_path(&req)).into_response();
     res.extensions_mut().insert(UnknownRoute);
     res
 }
@@ -117,7 +124,7 @@ async fn method_not_allowed(req: Request) -> Response {
 }
 
 async fn not_emulated(req: Request) -> Response {
-    VerifikError::not_emulated(req.method().as_str(), req.uri().path()).into_response()
+    VerifikError::not_emulated(req.method().as_str(), &full_path(&req)).into_response()
 }
 
 /// The caller's token: the tenant every Verifik call works in.
@@ -127,10 +134,7 @@ pub struct Token(pub String);
 impl FromRequestParts<AppState> for Token {
     type Rejection = VerifikError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, VerifikError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, VerifikError> {
         let token = tenant_key(&parts.headers).ok_or_else(VerifikError::unauthorized)?;
         let allowed = &state.core.config.api_keys;
         if !allowed.is_empty() && !allowed.iter().any(|k| k == token) {

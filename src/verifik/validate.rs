@@ -24,7 +24,10 @@ pub enum Kind {
     /// A string or a non-empty array of strings (`/compare`'s `probe`).
     StrOrArray,
     /// A number in `min..=max`.
-    Num { min: f64, max: f64 },
+    Num {
+        min: f64,
+        max: f64,
+    },
     /// One of the listed strings, case-sensitive.
     Enum(&'static [&'static str]),
     Bool,
@@ -174,7 +177,13 @@ mod tests {
     const FIELDS: &[Field] = &[
         Field::required("probe", Kind::Str),
         Field::required("gallery", Kind::StrArray),
-        Field::optional("liveness_min_score", Kind::Num { min: 0.52, max: 1.0 }),
+        Field::optional(
+            "liveness_min_score",
+            Kind::Num {
+                min: 0.52,
+                max: 1.0,
+            },
+        ),
     ];
 
     fn message(body: Value, style: VerifikMessages) -> String {
