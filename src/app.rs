@@ -99,7 +99,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/v2", verifik::router())
         .nest(
             "/__admin",
-            admin::router().merge(complycube::admin_router()),
+            admin::router()
+                .merge(complycube::admin_router())
+                .merge(verifik::admin_router()),
         )
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(state.clone(), record))

@@ -7,3 +7,4 @@ mod complycube_clients;
 mod complycube_errors;
 mod complycube_resources;
 mod sdk;
+mod verifik;

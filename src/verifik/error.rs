@@ -1,0 +1,178 @@
+//! Verifik's flat error bodies `{code, message}` and the JSON body extractor
+//! that reports every body problem in them.
+//!
+//! Key order follows each documented example: validation errors are
+//! `{code, message}`, the `ERROR`/`UNAUTHORIZED` family `{message, code}`.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::body::{self, BodyError};
+use crate::config::VerifikExpiredBody;
+
+/// A Verifik error response: a status and its exact JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifikError {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl VerifikError {
+    /// `{"code": code, "message": message}`.
+    pub fn coded(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        VerifikError {
+            status,
+            body: json!({"code": code, "message": message.into()}),
+        }
+    }
+
+    /// `{"message": message, "code": code}` (the `ERROR` family).
+    pub fn messaged(status: StatusCode, message: &str, code: &str) -> Self {
+        VerifikError {
+            status,
+            body: json!({"message": message, "code": code}),
+        }
+    }
+
+    /// 409 `MissingParameter`: every body-validation failure, as Joi reports it.
+    pub fn missing_parameter(message: impl Into<String>) -> Self {
+        Self::coded(StatusCode::CONFLICT, "MissingParameter", message)
+    }
+
+    /// 412: an image that is not base64 or is too short.
+    pub fn only_images_in_base64() -> Self {
+        Self::messaged(
+            StatusCode::PRECONDITION_FAILED,
+            "only_images_in_base64",
+            "ERROR",
+        )
+    }
+
+    /// 401: no (or an unknown) token.
+    pub fn unauthorized() -> Self {
+        Self::messaged(
+            StatusCode::UNAUTHORIZED,
+            "Authentication required",
+            "UNAUTHORIZED",
+        )
+    }
+
+    /// 403: a token the tenant marked expired.
+    pub fn expired(style: VerifikExpiredBody) -> Self {
+        match style {
+            VerifikExpiredBody::Docs => {
+                Self::messaged(StatusCode::FORBIDDEN, "token_expired", "FORBIDDEN")
+            }
+            VerifikExpiredBody::App => {
+                Self::coded(StatusCode::FORBIDDEN, "Forbidden", "expired_token")
+            }
+        }
+    }
+
+    pub fn internal() -> Self {
+        Self::messaged(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "ERROR")
+    }
+
+    /// 404 for a route Verifik does not have (restify's `ResourceNotFound`).
+    pub fn unknown_route(path: &str) -> Self {
+        Self::coded(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            format!("{path} does not exist"),
+        )
+    }
+
+    /// 405 for a known route called with another method (restify's wording).
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::coded(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            format!("{method} is not allowed"),
+        )
+    }
+
+    /// 501 for a Verifik endpoint this sandbox does not emulate.
+    pub fn not_emulated(method: &str, path: &str) -> Self {
+        Self::coded(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            format!("{method} {path} is not emulated by kyc-sandbox"),
+        )
+    }
+
+    /// 400 for an `X-Sandbox-Scenario` header naming no scenario.
+    pub fn unknown_scenario(e: &crate::scenario::UnknownScenario) -> Self {
+        Self::coded(StatusCode::BAD_REQUEST, "BadRequest", e.message())
+    }
+
+    /// The standard body for a status a scenario asks for without a body.
+    pub fn for_status(status: u16, expired: VerifikExpiredBody) -> Self {
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match code.as_u16() {
+            401 => Self::unauthorized(),
+            403 => Self::expired(expired),
+            404 => Self::coded(code, "NotFound", "Record not found."),
+            412 => Self::only_images_in_base64(),
+            429 => Self::coded(code, "RequestThrottled", "Too many requests"),
+            500..=599 => VerifikError {
+                status: code,
+                ..Self::internal()
+            },
+            _ => {
+                let reason = code
+                    .canonical_reason()
+                    .unwrap_or("error")
+                    .to_ascii_lowercase()
+                    .replace(' ', "_");
+                Self::messaged(code, &reason, "ERROR")
+            }
+        }
+    }
+}
+
+impl IntoResponse for VerifikError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(status = %self.status, body = %self.body, "verifik error");
+        }
+        (self.status, axum::Json(self.body)).into_response()
+    }
+}
+
+impl From<BodyError> for VerifikError {
+    fn from(e: BodyError) -> Self {
+        match &e {
+            BodyError::TooLarge { limit } => Self::coded(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge",
+                format!("Request body size exceeds {limit}"),
+            ),
+            BodyError::NotJson { content_type } => Self::coded(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+                content_type.clone(),
+            ),
+            BodyError::Syntax { message, .. } => Self::coded(
+                StatusCode::BAD_REQUEST,
+                "InvalidContent",
+                format!("Invalid JSON: {message}"),
+            ),
+            // The body is read as a `Value`, so no field can be mistyped here.
+            BodyError::Type { .. } => Self::missing_parameter(e.describe()),
+            BodyError::Io(_) => Self::coded(StatusCode::BAD_REQUEST, "BadRequest", e.describe()),
+        }
+    }
+}
+
+/// The request body as JSON; every rejection is a Verifik error.
+pub struct VJson(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for VJson {
+    type Rejection = VerifikError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, VerifikError> {
+        Ok(VJson(body::read_json::<Value>(req).await?))
+    }
+}

@@ -1,0 +1,148 @@
+//! Images as Verifik accepts them: base64 (raw or as a `data:` URI, whitespace
+//! tolerated) or, where allowed, an `https://` URL.
+//!
+//! An image is only ever needed as its SHA-256: base64 is decoded in small
+//! chunks straight into the hasher, so a 1 MB image never exists decoded in
+//! memory and the request's string is never copied.
+
+use std::io::Read;
+
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use sha2::{Digest, Sha256};
+
+use super::error::VerifikError;
+
+/// Strings shorter than this (after any `data:` prefix) are refused with 412,
+/// as Verifik documents for "images" of about 100 characters.
+pub const MIN_BASE64_CHARS: usize = 100;
+
+const STANDARD: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The SHA-256 of an image: of its decoded bytes, or of the URL string for an
+/// `https://` URL when `urls` allows one. Anything else is Verifik's 412.
+pub fn sha256(image: &str, urls: bool) -> Result<[u8; 32], VerifikError> {
+    let trimmed = image.trim();
+    if urls && is_https_url(trimmed) {
+        return Ok(Sha256::digest(trimmed.as_bytes()).into());
+    }
+    let payload = strip_data_uri(trimmed);
+    let chars = payload.bytes().filter(|b| !b.is_ascii_whitespace()).count();
+    if chars < MIN_BASE64_CHARS {
+        return Err(VerifikError::only_images_in_base64());
+    }
+    let url_safe = payload.bytes().any(|b| b == b'-' || b == b'_');
+    let hashed = if url_safe {
+        hash_decoded(payload, &URL_SAFE)
+    } else {
+        hash_decoded(payload, &STANDARD)
+    };
+    hashed.ok_or_else(VerifikError::only_images_in_base64)
+}
+
+fn is_https_url(s: &str) -> bool {
+    s.get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        && s.len() > 8
+        && !s.bytes().any(|b| b.is_ascii_whitespace())
+}
+
+/// `data:image/jpeg;base64,AAAA` → `AAAA`.
+fn strip_data_uri(s: &str) -> &str {
+    if s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")) {
+        if let Some(i) = s.find(',') {
+            return &s[i + 1..];
+        }
+    }
+    s
+}
+
+fn hash_decoded(payload: &str, engine: &GeneralPurpose) -> Option<[u8; 32]> {
+    let mut src = SkipWhitespace(payload.as_bytes());
+    let mut decoder = base64::read::DecoderReader::new(&mut src, engine);
+    let mut hasher = Sha256::new();
+    let mut buf = [0u8; 16 * 1024];
+    let mut total = 0usize;
+    loop {
+        match decoder.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n;
+                hasher.update(&buf[..n]);
+            }
+            Err(_) => return None,
+        }
+    }
+    (total > 0).then(|| hasher.finalize().into())
+}
+
+/// A reader over bytes that skips ASCII whitespace (line-wrapped base64).
+struct SkipWhitespace<'a>(&'a [u8]);
+
+impl Read for SkipWhitespace<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        let mut used = 0;
+        for &b in self.0 {
+            if n == buf.len() {
+                break;
+            }
+            used += 1;
+            if !b.is_ascii_whitespace() {
+                buf[n] = b;
+                n += 1;
+            }
+        }
+        self.0 = &self.0[used..];
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    fn digest(bytes: &[u8]) -> [u8; 32] {
+        Sha256::digest(bytes).into()
+    }
+
+    #[test]
+    fn data_uri_and_whitespace_do_not_change_the_hash() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        let b64 = encode(&bytes);
+        let wrapped: String = b64
+            .as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let uri = format!("data:image/png;base64,{wrapped}");
+        assert_eq!(sha256(&b64, false).unwrap(), digest(&bytes));
+        assert_eq!(sha256(&uri, false).unwrap(), digest(&bytes));
+        assert_eq!(
+            sha256(b64.trim_end_matches('='), false).unwrap(),
+            digest(&bytes)
+        );
+    }
+
+    #[test]
+    fn short_or_invalid_strings_are_refused() {
+        assert!(sha256("aGVsbG8=", false).is_err());
+        let bad = "!".repeat(200);
+        assert!(sha256(&bad, false).is_err());
+        assert!(sha256("https://example.com/face.jpg", false).is_err());
+        assert!(sha256("https://example.com/face.jpg", true).is_ok());
+    }
+}

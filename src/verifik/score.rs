@@ -1,0 +1,70 @@
+//! Deterministic stand-ins for Verifik's face engine.
+//!
+//! A probe compared with a byte-identical gallery image scores 1. Any other
+//! pair scores a stable value derived from both images' SHA-256, in a range
+//! that passes the default thresholds; liveness likewise from the probe's hash.
+//! Scenarios override both.
+
+use sha2::{Digest, Sha256};
+
+/// Comparison scores for different images fall in this range.
+pub const COMPARE_RANGE: (f64, f64) = (0.86, 0.99);
+/// Liveness scores fall in this range.
+pub const LIVENESS_RANGE: (f64, f64) = (0.70, 0.99);
+
+/// The best score of any probe against any gallery image (1:N), 1 when a pair is identical.
+pub fn comparison(probes: &[[u8; 32]], gallery: &[[u8; 32]]) -> f64 {
+    let mut best: f64 = 0.0;
+    for p in probes {
+        for g in gallery {
+            if p == g {
+                return 1.0;
+            }
+            let h = Sha256::new()
+                .chain_update(b"verifik-compare")
+                .chain_update(p)
+                .chain_update(g)
+                .finalize();
+            best = best.max(in_range(COMPARE_RANGE, &h));
+        }
+    }
+    best
+}
+
+/// The liveness score of a probe.
+pub fn liveness(probe: &[u8; 32]) -> f64 {
+    let h = Sha256::new()
+        .chain_update(b"verifik-liveness")
+        .chain_update(probe)
+        .finalize();
+    in_range(LIVENESS_RANGE, &h)
+}
+
+/// Maps a hash onto `lo..=hi`, rounded to two decimals like Verifik's examples.
+fn in_range((lo, hi): (f64, f64), hash: &[u8]) -> f64 {
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash[..8]);
+    let unit = u64::from_be_bytes(first) as f64 / u64::MAX as f64;
+    round2(lo + (hi - lo) * unit)
+}
+
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_images_score_one_and_others_stay_in_range() {
+        let a = [1u8; 32];
+        let b = [2u8; 32];
+        assert_eq!(comparison(&[a], &[b, a]), 1.0);
+        let s = comparison(&[a], &[b]);
+        assert!((COMPARE_RANGE.0..=COMPARE_RANGE.1).contains(&s), "{s}");
+        assert_eq!(s, comparison(&[a], &[b]));
+        let l = liveness(&a);
+        assert!((LIVENESS_RANGE.0..=LIVENESS_RANGE.1).contains(&l), "{l}");
+    }
+}

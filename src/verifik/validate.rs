@@ -1,0 +1,231 @@
+//! Body validation the way Verifik's Joi schemas report it.
+//!
+//! Every problem becomes part of one 409 `MissingParameter` message; several
+//! problems are joined with `". "` (Joi with `abortEarly: false`). Missing
+//! fields are worded per `--verifik-messages`; type, range and enum problems
+//! always use Joi's default English. Numbers sent as numeric strings are
+//! accepted, as Joi's `convert` does. Unknown fields are ignored.
+
+use serde_json::Value;
+
+use super::error::VerifikError;
+use crate::config::VerifikMessages;
+
+pub const OS: &[&str] = &["DESKTOP", "IOS", "ANDROID"];
+pub const SEARCH_MODE: &[&str] = &["FAST", "ACCURATE"];
+
+/// What a field must hold.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A non-empty string.
+    Str,
+    /// A non-empty array of non-empty strings.
+    StrArray,
+    /// A string or a non-empty array of strings (`/compare`'s `probe`).
+    StrOrArray,
+    /// A number in `min..=max`.
+    Num {
+        min: f64,
+        max: f64,
+    },
+    /// One of the listed strings, case-sensitive.
+    Enum(&'static [&'static str]),
+    Bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+}
+
+impl Field {
+    pub const fn required(name: &'static str, kind: Kind) -> Self {
+        Field {
+            name,
+            kind,
+            required: true,
+        }
+    }
+
+    pub const fn optional(name: &'static str, kind: Kind) -> Self {
+        Field {
+            name,
+            kind,
+            required: false,
+        }
+    }
+}
+
+/// Checks `body` against `fields`, in schema order, reporting every problem.
+pub fn check(body: &Value, fields: &[Field], style: VerifikMessages) -> Result<(), VerifikError> {
+    let Some(obj) = body.as_object() else {
+        return Err(VerifikError::missing_parameter(
+            "\"value\" must be of type object",
+        ));
+    };
+    let mut problems: Vec<String> = Vec::new();
+    for f in fields {
+        match obj.get(f.name) {
+            None if f.required => problems.push(match style {
+                VerifikMessages::Joi => format!("\"{}\" is required", f.name),
+                VerifikMessages::Legacy => format!("missing {}\n", f.name),
+            }),
+            None => {}
+            Some(v) => check_value(f.name, f.kind, v, &mut problems),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(VerifikError::missing_parameter(problems.join(". ")))
+    }
+}
+
+fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
+    match kind {
+        Kind::Str => check_str(name, v, out),
+        Kind::StrArray => check_array(name, v, out),
+        Kind::StrOrArray => match v {
+            Value::String(_) => check_str(name, v, out),
+            Value::Array(_) => check_array(name, v, out),
+            _ => out.push(format!("\"{name}\" must be one of [array, string]")),
+        },
+        Kind::Num { min, max } => match number(v) {
+            None => out.push(format!("\"{name}\" must be a number")),
+            Some(n) if n < min => out.push(format!(
+                "\"{name}\" must be greater than or equal to {}",
+                js_number(min)
+            )),
+            Some(n) if n > max => out.push(format!(
+                "\"{name}\" must be less than or equal to {}",
+                js_number(max)
+            )),
+            Some(_) => {}
+        },
+        Kind::Enum(allowed) => {
+            if !v.as_str().is_some_and(|s| allowed.contains(&s)) {
+                out.push(format!(
+                    "\"{name}\" must be one of [{}]",
+                    allowed.join(", ")
+                ));
+            }
+        }
+        Kind::Bool => {
+            let ok = v.is_boolean() || matches!(v.as_str(), Some("true" | "false"));
+            if !ok {
+                out.push(format!("\"{name}\" must be a boolean"));
+            }
+        }
+    }
+}
+
+fn check_str(name: &str, v: &Value, out: &mut Vec<String>) {
+    match v.as_str() {
+        None => out.push(format!("\"{name}\" must be a string")),
+        Some("") => out.push(format!("\"{name}\" is not allowed to be empty")),
+        Some(_) => {}
+    }
+}
+
+fn check_array(name: &str, v: &Value, out: &mut Vec<String>) {
+    let Some(items) = v.as_array() else {
+        out.push(format!("\"{name}\" must be an array"));
+        return;
+    };
+    if items.is_empty() {
+        out.push(format!("\"{name}\" must contain at least 1 items"));
+    }
+    for (i, item) in items.iter().enumerate() {
+        check_str(&format!("{name}[{i}]"), item, out);
+    }
+}
+
+/// A JSON number, or a string holding one (Joi converts those).
+pub fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    }
+}
+
+/// A number as JavaScript prints it: `1`, `0.52`.
+pub fn js_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The strings of a validated string-or-array field.
+pub fn strings<'a>(body: &'a Value, name: &str) -> Vec<&'a str> {
+    match body.get(name) {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FIELDS: &[Field] = &[
+        Field::required("probe", Kind::Str),
+        Field::required("gallery", Kind::StrArray),
+        Field::optional(
+            "liveness_min_score",
+            Kind::Num {
+                min: 0.52,
+                max: 1.0,
+            },
+        ),
+    ];
+
+    fn message(body: Value, style: VerifikMessages) -> String {
+        let err = check(&body, FIELDS, style).unwrap_err();
+        err.body["message"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn every_missing_field_is_reported_in_either_style() {
+        assert_eq!(
+            message(json!({}), VerifikMessages::Joi),
+            "\"probe\" is required. \"gallery\" is required"
+        );
+        assert_eq!(
+            message(json!({}), VerifikMessages::Legacy),
+            "missing probe\n. missing gallery\n"
+        );
+    }
+
+    #[test]
+    fn types_ranges_and_items_use_joi_wording() {
+        assert_eq!(
+            message(
+                json!({"probe": 1, "gallery": ["a", 2], "liveness_min_score": 0.5}),
+                VerifikMessages::Legacy
+            ),
+            "\"probe\" must be a string. \"gallery[1]\" must be a string. \
+             \"liveness_min_score\" must be greater than or equal to 0.52"
+        );
+        assert!(
+            check(
+                &json!({"probe":"a","gallery":["b"],"liveness_min_score":"0.7"}),
+                FIELDS,
+                VerifikMessages::Joi
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn js_numbers_print_like_javascript() {
+        assert_eq!(js_number(1.0), "1");
+        assert_eq!(js_number(0.52), "0.52");
+    }
+}
