@@ -159,7 +159,11 @@ impl From<BodyError> for VerifikError {
                 "InvalidContent",
                 format!("Invalid JSON: {message}"),
             ),
-            // The body is read as a `Value`, so no field can be mistyped here.
+            // The body is read as a `Value`, so the only type error is a
+            // non-object body, which Joi words as below.
+            BodyError::Type { path, .. } if path.is_empty() => {
+                Self::missing_parameter("\"value\" must be of type object")
+            }
             BodyError::Type { .. } => Self::missing_parameter(e.describe()),
             BodyError::Io(_) => Self::coded(StatusCode::BAD_REQUEST, "BadRequest", e.describe()),
         }
