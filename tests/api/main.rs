@@ -2,4 +2,7 @@
 
 mod helpers;
 
+mod admin;
 mod complycube_clients;
+mod fixture_catalog;
+mod scenarios;
