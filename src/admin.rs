@@ -83,6 +83,20 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     }
 }
 
+/// Query parameters with admin-shaped errors (axum's own rejection is plain text).
+pub struct AdminQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for AdminQuery<T> {
+    type Rejection = AdminError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AdminError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| AdminQuery(q))
+            .map_err(|e| AdminError::bad_request(format!("Bad query string: {}", e.body_text())))
+    }
+}
+
 /// Admin access: checks the admin token and yields the tenant (if any).
 pub struct Admin {
     pub tenant: Option<String>,
@@ -142,6 +156,15 @@ where
         .route("/clock/freeze", post(freeze_clock))
         .route("/clock/unfreeze", post(unfreeze_clock))
         .fallback(admin_unknown)
+        .method_not_allowed_fallback(admin_method_not_allowed)
+}
+
+async fn admin_method_not_allowed(req: axum::extract::Request) -> AdminError {
+    AdminError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        error: "method_not_allowed",
+        message: format!("{} is not allowed on {}", req.method(), req.uri().path()),
+    }
 }
 
 async fn admin_unknown(req: axum::extract::Request) -> AdminError {
@@ -152,29 +175,59 @@ async fn admin_unknown(req: axum::extract::Request) -> AdminError {
     ))
 }
 
+/// Always 200 while the process serves (a broken fixture change keeps the
+/// previous catalog, so the sandbox stays usable): `status` says `degraded`
+/// and `fixtures.lastError` says why. Needs no tenant.
 async fn health(State(core): State<Arc<Core>>) -> Json<Value> {
     let fixtures = core.fixtures.view();
+    let limits = core.journal.limits();
     Json(json!({
         "status": if fixtures.last_error.is_none() { "ok" } else { "degraded" },
         "live": true,
         "ready": true,
         "version": env!("CARGO_PKG_VERSION"),
         "fixtures": fixtures,
+        "journal": {
+            "maxEntries": limits.max_entries,
+            "maxBytes": limits.max_bytes,
+            "bodyBytes": limits.body_bytes,
+            "evicted": core.journal.evicted_total(),
+        },
     }))
 }
 
 /// The catalog entry of one scenario.
 fn describe(s: &Scenario, source: &str, remaining: Option<u32>) -> Value {
+    let trigger = if source == "armed" {
+        let which = match remaining {
+            Some(1) => "the next request".to_owned(),
+            Some(n) => format!("the next {n} requests"),
+            None => "every request, until removed,".to_owned(),
+        };
+        let rules = crate::fixtures::describe_rules(s);
+        if s.rules == crate::scenario::MatchRules::default() {
+            format!("armed: {which} that consults scenarios")
+        } else {
+            format!("armed: {which} with {rules}")
+        }
+    } else {
+        s.trigger
+            .clone()
+            .unwrap_or_else(|| crate::fixtures::describe_trigger(s))
+    };
     let mut v = json!({
         "name": s.name,
         "description": s.description,
-        "trigger": s.trigger.clone().unwrap_or_else(|| crate::fixtures::describe_trigger(s)),
+        "trigger": trigger,
         "source": source,
         "match": s.rules,
         "effect": s.effect,
     });
-    if let Some(n) = remaining {
-        v["remainingUses"] = json!(n);
+    if let Some(file) = &s.file {
+        v["file"] = json!(file);
+    }
+    if source == "armed" {
+        v["remainingUses"] = json!(remaining);
     }
     v
 }
@@ -194,7 +247,11 @@ async fn list_scenarios(admin: Admin, State(core): State<Arc<Core>>) -> Json<Val
         .iter()
         .map(|(s, n)| describe(s, "armed", *n))
         .collect();
-    Json(json!({ "armed": armed, "scenarios": fixtures }))
+    Json(json!({
+        "precedence": ["armed", "header", "fixture", "default"],
+        "armed": armed,
+        "scenarios": fixtures,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -214,20 +271,25 @@ async fn add_scenario(
     AdminJson(req): AdminJson<ArmRequest>,
 ) -> Result<(StatusCode, Json<Value>), AdminError> {
     let tenant = admin.tenant()?;
+    if req.times == Some(0) {
+        return Err(AdminError::bad_request("'times' must be at least 1"));
+    }
     let scenario = match (req.scenario, req.name) {
-        (Some(s), _) => {
+        (Some(_), Some(_)) => {
+            return Err(AdminError::bad_request(
+                "Send either 'name' (a catalog scenario) or 'scenario' (inline), not both",
+            ));
+        }
+        (Some(s), None) => {
             crate::fixtures::validate(&s).map_err(AdminError::bad_request)?;
             s
         }
         (None, Some(name)) => {
             let catalog = core.scenarios.catalog();
             match catalog.get(&name) {
-                Some(s) => (**s).clone(),
+                Some(s) => s.armed_form(),
                 None => {
-                    let close = crate::scenario::suggest(
-                        &name,
-                        catalog.scenarios.iter().map(|s| s.name.as_str()),
-                    );
+                    let close = catalog.suggest(&name);
                     return Err(AdminError::not_found(format!(
                         "No scenario named '{name}'{}",
                         if close.is_empty() {
@@ -245,9 +307,6 @@ async fn add_scenario(
             ));
         }
     };
-    if req.times == Some(0) {
-        return Err(AdminError::bad_request("'times' must be at least 1"));
-    }
     let view = describe(&scenario, "armed", req.times);
     core.scenarios.arm(tenant, scenario, req.times);
     Ok((StatusCode::CREATED, Json(view)))
@@ -275,7 +334,7 @@ struct ResetQuery {
 async fn reset(
     admin: Admin,
     State(core): State<Arc<Core>>,
-    Query(q): Query<ResetQuery>,
+    AdminQuery(q): AdminQuery<ResetQuery>,
 ) -> Result<Json<Value>, AdminError> {
     if q.all.unwrap_or(false) {
         core.scenarios.reset_all();
@@ -299,9 +358,11 @@ async fn reset(
 async fn list_requests(
     admin: Admin,
     State(core): State<Arc<Core>>,
-    Query(filter): Query<Filter>,
+    AdminQuery(filter): AdminQuery<Filter>,
 ) -> Result<Json<crate::journal::Listing>, AdminError> {
-    Ok(Json(core.journal.list(admin.tenant()?, &filter)))
+    let tenant = admin.tenant()?;
+    filter.check().map_err(AdminError::bad_request)?;
+    Ok(Json(core.journal.list(tenant, &filter)))
 }
 
 async fn get_clock(admin: Admin, State(core): State<Arc<Core>>) -> Result<Json<Value>, AdminError> {

@@ -375,6 +375,15 @@ pub async fn watch(dir: PathBuf, every: Duration, core: std::sync::Arc<crate::ap
 
 /// A sentence saying how a scenario is triggered, derived from its rules.
 pub fn describe_trigger(s: &Scenario) -> String {
+    format!(
+        "{}; or header X-Sandbox-Scenario: {}",
+        describe_rules(s),
+        s.name
+    )
+}
+
+/// The match rules in words (`no match rules` when there are none).
+pub fn describe_rules(s: &Scenario) -> String {
     let r = &s.rules;
     let mut parts = Vec::new();
     if let Some(v) = r.vendor {
@@ -418,12 +427,11 @@ pub fn describe_trigger(s: &Scenario) -> String {
     if let Some(h) = &r.image_sha256 {
         parts.push(format!("an image with SHA-256 {}", h.values().join(" or ")));
     }
-    let rules = if parts.is_empty() {
+    if parts.is_empty() {
         "no match rules".to_owned()
     } else {
         parts.join(", ")
-    };
-    format!("{rules}; or header X-Sandbox-Scenario: {}", s.name)
+    }
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl Entry {
 
 /// Filters for [`Journal::list`]; all present must hold.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filter {
     pub method: Option<String>,
     pub path_prefix: Option<String>,
@@ -75,12 +75,32 @@ pub struct Filter {
     pub until: Option<String>,
     pub scenario: Option<String>,
     pub unknown_route: Option<bool>,
+    /// At most this many entries (newest first).
     pub limit: Option<usize>,
+}
+
+impl Filter {
+    /// Rejects bounds that are not times, so a typo never silently matches everything.
+    pub fn check(&self) -> Result<(), String> {
+        for (key, value) in [("since", &self.since), ("until", &self.until)] {
+            if let Some(v) = value {
+                if parse_bound(v).is_none() {
+                    return Err(format!(
+                        "'{key}' must be an RFC 3339 time (2025-01-01T08:30:00Z) or epoch milliseconds, not '{v}'"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Listing {
+    /// Entries returned (after filters and `limit`).
+    pub count: usize,
+    /// Entries the journal holds for the tenant.
     pub total_kept: usize,
     pub kept_bytes: usize,
     pub evicted: u64,
@@ -162,6 +182,7 @@ impl Journal {
         let map = self.lock();
         let Some(j) = map.get(tenant) else {
             return Listing {
+                count: 0,
                 total_kept: 0,
                 kept_bytes: 0,
                 evicted: 0,
@@ -191,8 +212,9 @@ impl Journal {
             .filter(|e| until.is_none_or(|u| e.at_ms < u))
             .take(f.limit.unwrap_or(usize::MAX))
             .cloned()
-            .collect();
+            .collect::<Vec<_>>();
         Listing {
+            count: items.len(),
             total_kept: j.entries.len(),
             kept_bytes: j.bytes,
             evicted: j.evicted,

@@ -256,6 +256,20 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The form a catalog scenario takes when an admin arms it by name: the
+    /// scope rules (vendor, endpoint, check type) stay, the trigger rules
+    /// (client fields, headers, images) go, so it applies to the next
+    /// requests of its kind whatever their data.
+    pub fn armed_form(&self) -> Scenario {
+        let mut s = self.clone();
+        s.rules.client = None;
+        s.rules.header = None;
+        s.rules.image_sha256 = None;
+        s
+    }
+}
+
 fn client_matches(rule: &ClientRule, c: &ClientFacts<'_>) -> bool {
     fn eq(want: &Option<String>, got: Option<&str>) -> bool {
         match want {

@@ -2,9 +2,12 @@
 
 mod helpers;
 
+mod admin;
 mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;
 mod complycube_resources;
+mod fixture_catalog;
+mod scenarios;
 mod sdk;
 mod verifik;
