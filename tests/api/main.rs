@@ -8,6 +8,7 @@ mod complycube_clients;
 mod complycube_errors;
 mod complycube_resources;
 mod fixture_catalog;
+mod fixture_effects;
 mod scenarios;
 mod sdk;
 mod verifik;
