@@ -569,6 +569,18 @@ async fn create_check(
     Ok(tagged(axum::Json(body).into_response(), selected.name()))
 }
 
+/// ComplyCube refuses any change to a check that is still pending.
+fn ensure_modifiable(c: &Check, now: Millis) -> Result<(), ApiError> {
+    if c.is_complete(now) {
+        Ok(())
+    } else {
+        Err(ApiError::processing(
+            "pending_check_unmodifiable",
+            "A pending check cannot be modified",
+        ))
+    }
+}
+
 fn find<'a>(t: &'a Tenant, id: &str) -> Result<&'a Check, ApiError> {
     let oid = validate::id("check", id)?;
     t.checks
@@ -663,12 +675,7 @@ async fn update_check(
                 "Only screening checks can be updated",
             ));
         }
-        if !c.is_complete(now) {
-            return Err(ApiError::processing(
-                "pending_check_unmodifiable",
-                "A pending check cannot be modified",
-            ));
-        }
+        ensure_modifiable(c, now)?;
         let oid = c.id;
         if let Some(c) = t.checks.get_mut(&oid) {
             if let Some(m) = input.enable_monitoring {
@@ -741,12 +748,7 @@ async fn validate_check(
     let now = state.core.clocks.now(&key);
     let (result, body) = state.complycube.with(&key, |t| {
         let c = find(t, &id)?;
-        if !c.is_complete(now) {
-            return Err(ApiError::processing(
-                "pending_check_unmodifiable",
-                "A pending check cannot be modified",
-            ));
-        }
+        ensure_modifiable(c, now)?;
         let oid = c.id;
         let resulting = if c.kind.is_screening() {
             let match_id = validate::required("matchId", &input.match_id)?.to_owned();
@@ -887,12 +889,7 @@ async fn redact_check(
                 "Only document checks can be redacted",
             ));
         }
-        if !c.is_complete(now) {
-            return Err(ApiError::processing(
-                "pending_check_unmodifiable",
-                "A pending check cannot be modified",
-            ));
-        }
+        ensure_modifiable(c, now)?;
         let oid = c.id;
         let c = t
             .checks
