@@ -119,6 +119,20 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
             );
         }
     }
+    if c.kind == CheckType::Document
+        && b.pointer("/contentAnalysis/expirationDate")
+            .and_then(Value::as_str)
+            == Some("attention")
+    {
+        // An expired document reads an expiry date in the past.
+        let expired = &iso_millis(c.created_at - 45 * 86_400_000)[..10];
+        set_if_present(
+            &mut b,
+            &["extractedData", "documentDetails"],
+            "expirationDate",
+            date_parts(expired),
+        );
+    }
     if let Some(r) = &c.redacted {
         redact(&mut b, &r.attributes);
     }

@@ -587,3 +587,26 @@ async fn redacting_a_document_check_removes_extracted_attributes() {
         .await;
     assert_eq!(s, 400);
 }
+
+#[tokio::test]
+async fn an_expired_document_reads_an_expiry_date_in_the_past() {
+    let app = spawn_app().await;
+    let c = client(&app, "document-expired").await;
+    let check = run_check(&app, &c, "document_check").await;
+    let breakdown = &check["result"]["breakdown"];
+    assert_eq!(breakdown["contentAnalysis"]["expirationDate"], "attention");
+    let exp = &breakdown["extractedData"]["documentDetails"]["expirationDate"];
+    let created = check["createdAt"].as_str().unwrap();
+    let year: i64 = created[..4].parse().unwrap();
+    let exp_ymd = (
+        exp["year"].as_i64().unwrap(),
+        exp["month"].as_i64().unwrap(),
+        exp["day"].as_i64().unwrap(),
+    );
+    let created_ymd = (
+        year,
+        created[5..7].parse::<i64>().unwrap(),
+        created[8..10].parse::<i64>().unwrap(),
+    );
+    assert!(exp_ymd < created_ymd, "{exp} is not before {created}");
+}
