@@ -138,8 +138,8 @@ fn request_span(req: &Request) -> tracing::Span {
     tracing::info_span!(
         "request",
         method = %req.method(),
-        route = route,
-        path = req.uri().path(),
+        route = %route,
+        path = %req.uri().path(),
     )
 }
 

@@ -3,3 +3,4 @@
 mod helpers;
 
 mod complycube_clients;
+mod ops;
