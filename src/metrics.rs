@@ -20,11 +20,14 @@ use crate::app::AppState;
 /// The route label for a request no route matched.
 pub const UNMATCHED: &str = "unmatched";
 
+/// One route's series: (vendor, status, count); a route has very few.
+type RouteSeries = Vec<(&'static str, u16, u64)>;
+
 /// Counters shared by the whole process; lives in [`crate::app::Core`].
 pub struct Metrics {
     started: Instant,
-    /// route → [(vendor, status, count)]; a route has very few statuses.
-    requests: Mutex<HashMap<Box<str>, Vec<(&'static str, u16, u64)>>>,
+    /// route → its series.
+    requests: Mutex<HashMap<Box<str>, RouteSeries>>,
     scenarios: Mutex<HashMap<Box<str>, u64>>,
     webhooks_delivered: AtomicU64,
     webhooks_failed: AtomicU64,
