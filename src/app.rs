@@ -34,6 +34,8 @@ pub struct Core {
     pub fixtures: crate::fixtures::Status,
     /// Every vendor store, for tenant resets.
     pub tenant_data: Vec<Arc<dyn TenantData>>,
+    /// Prometheus counters (`GET /metrics`).
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// Cheap to clone; handed to every handler.
@@ -83,6 +85,7 @@ pub fn build(config: Config) -> Result<AppState, String> {
         journal,
         fixtures,
         tenant_data: vec![complycube.clone(), verifik.clone()],
+        metrics: crate::metrics::Metrics::default(),
         config,
     };
     Ok(AppState {
@@ -103,9 +106,43 @@ pub fn router(state: AppState) -> Router {
                 .merge(complycube::admin_router())
                 .merge(verifik::admin_router()),
         )
+        .route("/metrics", axum::routing::get(crate::metrics::handler))
+        .route("/openapi.json", axum::routing::get(crate::openapi::handler))
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(state.clone(), record))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::DEBUG)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                )
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::WARN)),
+        )
+        .layer(
+            tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer::new([
+                axum::http::header::AUTHORIZATION,
+                axum::http::HeaderName::from_static("x-admin-token"),
+            ]),
+        )
         .with_state(state)
+}
+
+/// The span every request runs in: method, matched route (never the raw
+/// headers, so the `Authorization` key is never logged) and path.
+fn request_span(req: &Request) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or(crate::metrics::UNMATCHED, |m| m.as_str());
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route = %route,
+        path = %req.uri().path(),
+    )
 }
 
 async fn unknown_route(req: Request) -> Response {
@@ -140,7 +177,19 @@ async fn record(State(state): State<AppState>, req: Request, next: Next) -> Resp
     let method = parts.method.to_string();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
+    let route = parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
     let res = next.run(Request::from_parts(parts, body)).await;
+    let route = match (&route, res.extensions().get::<UnknownRoute>()) {
+        (Some(m), None) => m.as_str(),
+        _ => crate::metrics::UNMATCHED,
+    };
+    core.metrics.request(&path, route, res.status().as_u16());
+    if let Some(m) = res.extensions().get::<MatchedScenario>() {
+        core.metrics.scenario_matched(&m.0);
+    }
     if path.starts_with("/__admin") {
         return res;
     }

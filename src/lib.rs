@@ -20,6 +20,8 @@ pub mod clock;
 pub mod fixtures;
 pub mod ids;
 pub mod journal;
+pub mod metrics;
+pub mod openapi;
 pub mod scenario;
 pub mod store;
 

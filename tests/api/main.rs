@@ -9,6 +9,7 @@ mod complycube_errors;
 mod complycube_resources;
 mod fixture_catalog;
 mod fixture_effects;
+mod ops;
 mod scenarios;
 mod sdk;
 mod verifik;
