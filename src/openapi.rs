@@ -85,7 +85,6 @@ const fn r(
 }
 
 use Reply::{Empty, Json as J, Text};
-#[allow(unused_imports)] // `Verifik` rows are added as its routes land.
 use Tag::{Admin, ComplyCube, Operations, Verifik};
 
 /// Every route the router serves. Keep grouped by tag, in router order.
@@ -102,7 +101,58 @@ pub const ROUTES: &[Route] = &[
     r("PUT", "/v1/clients/{id}", ComplyCube, "Update a client (alias of POST)", Some("ClientInput"), J(200, "Client")),
     r("PATCH", "/v1/clients/{id}", ComplyCube, "Update a client (alias of POST)", Some("ClientInput"), J(200, "Client")),
     r("DELETE", "/v1/clients/{id}", ComplyCube, "Delete a client", None, Empty(204)),
+    r("GET", "/v1/clients/{id}/riskProfile", ComplyCube, "Get a client's risk profile", None, J(200, "Object")),
+    r("POST", "/v1/addresses", ComplyCube, "Create an address", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/addresses", ComplyCube, "List a client's addresses (?clientId=)", None, J(200, "Page")),
+    r("GET", "/v1/addresses/{id}", ComplyCube, "Get an address", None, J(200, "Object")),
+    r("POST", "/v1/addresses/{id}", ComplyCube, "Update an address", Some("Object"), J(200, "Object")),
+    r("PUT", "/v1/addresses/{id}", ComplyCube, "Update an address (alias of POST)", Some("Object"), J(200, "Object")),
+    r("PATCH", "/v1/addresses/{id}", ComplyCube, "Update an address (alias of POST)", Some("Object"), J(200, "Object")),
+    r("DELETE", "/v1/addresses/{id}", ComplyCube, "Delete an address", None, Empty(204)),
+    r("POST", "/v1/documents", ComplyCube, "Create a document", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/documents", ComplyCube, "List a client's documents (?clientId=)", None, J(200, "Page")),
+    r("GET", "/v1/documents/{id}", ComplyCube, "Get a document", None, J(200, "Object")),
+    r("POST", "/v1/documents/{id}", ComplyCube, "Update a document", Some("Object"), J(200, "Object")),
+    r("PUT", "/v1/documents/{id}", ComplyCube, "Update a document (alias of POST)", Some("Object"), J(200, "Object")),
+    r("PATCH", "/v1/documents/{id}", ComplyCube, "Update a document (alias of POST)", Some("Object"), J(200, "Object")),
+    r("DELETE", "/v1/documents/{id}", ComplyCube, "Delete a document", None, Empty(204)),
+    r("POST", "/v1/documents/{id}/upload/{side}", ComplyCube, "Upload a document image (front or back)", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/documents/{id}/download/{side}", ComplyCube, "Download a document image", None, J(200, "Object")),
+    r("GET", "/v1/documents/{id}/images/{imageId}/download", ComplyCube, "Download a document image by id", None, J(200, "Object")),
+    r("DELETE", "/v1/documents/{id}/{side}", ComplyCube, "Delete a document image", None, Empty(204)),
+    r("POST", "/v1/documents/{id}/redact", ComplyCube, "Redact a document", Some("Object"), J(200, "Object")),
+    r("POST", "/v1/livePhotos", ComplyCube, "Upload a live photo", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/livePhotos", ComplyCube, "List a client's live photos (?clientId=)", None, J(200, "Page")),
+    r("GET", "/v1/livePhotos/{id}", ComplyCube, "Get a live photo", None, J(200, "Object")),
+    r("GET", "/v1/livePhotos/{id}/download", ComplyCube, "Download a live photo", None, J(200, "Object")),
+    r("POST", "/v1/livePhotos/{id}/redact", ComplyCube, "Redact a live photo", Some("Object"), J(200, "Object")),
+    r("DELETE", "/v1/livePhotos/{id}", ComplyCube, "Delete a live photo", None, Empty(204)),
+    r("GET", "/v1/liveVideos", ComplyCube, "List a client's live videos (?clientId=)", None, J(200, "Page")),
+    r("GET", "/v1/liveVideos/{id}", ComplyCube, "Get a live video", None, J(200, "Object")),
+    r("POST", "/v1/liveVideos/{id}/redact", ComplyCube, "Redact a live video", Some("Object"), J(200, "Object")),
+    r("DELETE", "/v1/liveVideos/{id}", ComplyCube, "Delete a live video", None, Empty(204)),
+    r("POST", "/v1/checks", ComplyCube, "Create a check (answers pending)", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/checks", ComplyCube, "List checks", None, J(200, "Page")),
+    r("GET", "/v1/checks/{id}", ComplyCube, "Get a check", None, J(200, "Object")),
+    r("POST", "/v1/checks/{id}", ComplyCube, "Update a screening check", Some("Object"), J(200, "Object")),
+    r("PUT", "/v1/checks/{id}", ComplyCube, "Update a screening check (alias of POST)", Some("Object"), J(200, "Object")),
+    r("PATCH", "/v1/checks/{id}", ComplyCube, "Update a screening check (alias of POST)", Some("Object"), J(200, "Object")),
+    r("POST", "/v1/checks/{id}/validate", ComplyCube, "Validate a check outcome", Some("Object"), J(200, "Object")),
+    r("POST", "/v1/checks/{id}/redact", ComplyCube, "Redact a document check", Some("Object"), J(200, "Object")),
+    r("POST", "/v1/tokens", ComplyCube, "Create an SDK token", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/reports", ComplyCube, "Generate a client or check report (?clientId= | ?checkId=)", None, J(200, "Object")),
     // --- Verifik /v2 ------------------------------------------------------
+    r("POST", "/v2/face-recognition/compare-with-liveness", Verifik, "Compare a probe with a gallery, then check the probe's liveness", Some("Object"), J(200, "VerifikEnvelope")),
+    r("POST", "/v2/face-recognition/compare", Verifik, "Compare faces 1:N", Some("Object"), J(200, "VerifikEnvelope")),
+    r("POST", "/v2/face-recognition/compare-live", Verifik, "Compare and check liveness in one call", Some("Object"), J(200, "VerifikEnvelope")),
+    r("POST", "/v2/face-recognition/liveness", Verifik, "Passive liveness", Some("Object"), J(200, "VerifikEnvelope")),
+    r("POST", "/v2/face-recognition/liveness-score", Verifik, "Passive liveness score", Some("Object"), J(200, "VerifikEnvelope")),
+    r("POST", "/v2/face-recognition/search", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
+    r("POST", "/v2/face-recognition/search-live-face", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
+    r("POST", "/v2/face-recognition/search-active-user", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
+    r("POST", "/v2/face-recognition/search/crops", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
+    r("POST", "/v2/face-recognition/detect", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
+    r("POST", "/v2/face-recognition/verify", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
     // --- Sandbox admin /__admin ----------------------------------------------
     r("GET", "/__admin/health", Admin, "Liveness, readiness and fixture status", None, J(200, "Health")),
     r("GET", "/__admin/scenarios", Admin, "Scenario catalog and this tenant's armed scenarios", None, J(200, "Object")),
@@ -114,6 +164,9 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/__admin/clock/advance", Admin, "Move the clock forward", Some("ClockAdvance"), J(200, "Clock")),
     r("POST", "/__admin/clock/freeze", Admin, "Freeze the clock", None, J(200, "Clock")),
     r("POST", "/__admin/clock/unfreeze", Admin, "Let the clock run again", None, J(200, "Clock")),
+    r("POST", "/__admin/complycube/liveVideos", Admin, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/verifik/tokens/expire", Admin, "Make a Verifik token answer 403", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/verifik/tokens/unexpire", Admin, "Lift a Verifik token's expiry", Some("Object"), J(200, "Object")),
 ];
 
 /// Named schemas referenced by [`ROUTES`]. Objects stay open
@@ -129,6 +182,17 @@ pub fn schemas() -> Map<String, Value> {
     let string = json!({"type": "string"});
     let mut m = Map::new();
     m.insert("Object".into(), json!({"type": "object"}));
+    m.insert(
+        "VerifikEnvelope".into(),
+        open(
+            json!({
+                "id": string,
+                "data": {"type": "object"},
+                "signature": open(json!({"dateTime": string, "message": string}), &["dateTime", "message"]),
+            }),
+            &["id", "data", "signature"],
+        ),
+    );
     m.insert(
         "ComplyCubeError".into(),
         open(

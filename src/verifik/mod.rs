@@ -27,7 +27,7 @@ use axum::Router;
 use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, post};
+use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -86,7 +86,7 @@ pub const NOT_EMULATED: &[&str] = &[
 pub fn router() -> Router<AppState> {
     let mut r = biometrics::routes();
     for path in NOT_EMULATED {
-        r = r.route(path, any(not_emulated));
+        r = r.route(path, post(not_emulated));
     }
     r.fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
