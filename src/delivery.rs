@@ -535,7 +535,12 @@ impl Outbox {
             let Some(d) = tb.by_id.get(&id).copied().and_then(|s| tb.rows.get_mut(&s)) else {
                 return;
             };
-            (d.event.clone(), d.webhook_id.clone(), d.manual, d.generation)
+            (
+                d.event.clone(),
+                d.webhook_id.clone(),
+                d.manual,
+                d.generation,
+            )
         };
         let (event, webhook_id, manual, generation) = prep;
         let target = self.directory.target(tenant, &webhook_id);
@@ -692,8 +697,7 @@ impl TenantData for Outbox {
 // ---------------------------------------------------------------------------
 
 /// Filters for the delivery listing.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Default, Clone)]
 pub struct DeliveryFilter {
     pub event_type: Option<String>,
     pub event_id: Option<String>,
@@ -714,14 +718,29 @@ impl DeliveryFilter {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ListParams {
-    #[serde(flatten)]
-    filter: DeliveryFilter,
+    event_type: Option<String>,
+    event_id: Option<String>,
+    state: Option<DeliveryState>,
+    webhook_id: Option<String>,
+    min_attempts: Option<u32>,
     /// Long-poll: seconds to wait for a match.
     wait: Option<f64>,
     /// Long-poll: how many matches to wait for (default 1).
     min: Option<usize>,
+}
+
+impl ListParams {
+    fn filter(&self) -> DeliveryFilter {
+        DeliveryFilter {
+            event_type: self.event_type.clone(),
+            event_id: self.event_id.clone(),
+            state: self.state,
+            webhook_id: self.webhook_id.clone(),
+            min_attempts: self.min_attempts,
+        }
+    }
 }
 
 /// `/__admin/webhooks/...`, merged into the admin router.
@@ -748,11 +767,12 @@ async fn list_deliveries(
 ) -> Result<axum::Json<Value>, AdminError> {
     let tenant = admin.tenant()?.to_owned();
     let Query(p) = params.map_err(|e| AdminError::bad_request(e.body_text()))?;
+    let filter = p.filter();
     let (items, dropped) = match p.wait {
         Some(w) if w.is_finite() && w > 0.0 => {
             let timeout = Duration::from_secs_f64(w.min(MAX_WAIT_SECS));
             core.outbox
-                .wait_for(&tenant, &p.filter, p.min.unwrap_or(1), timeout)
+                .wait_for(&tenant, &filter, p.min.unwrap_or(1), timeout)
                 .await
         }
         Some(w) if !w.is_finite() || w < 0.0 => {
@@ -760,7 +780,7 @@ async fn list_deliveries(
                 "'wait' must be a number of seconds >= 0",
             ));
         }
-        _ => core.outbox.list(&tenant, &p.filter),
+        _ => core.outbox.list(&tenant, &filter),
     };
     Ok(axum::Json(json!({
         "total": items.len(),
@@ -797,7 +817,9 @@ mod tests {
 
     #[test]
     fn retry_schedule_is_60_120_480_then_x4_capped_at_a_day() {
-        let s: Vec<i64> = (1..MAX_ATTEMPTS).map(|n| retry_delay_ms(n) / 1000).collect();
+        let s: Vec<i64> = (1..MAX_ATTEMPTS)
+            .map(|n| retry_delay_ms(n) / 1000)
+            .collect();
         assert_eq!(
             s,
             vec![60, 120, 480, 1920, 7680, 30720, 86400, 86400, 86400]

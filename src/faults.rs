@@ -122,11 +122,13 @@ impl Faults {
 
     /// Whether anything could ever be injected (skips all work when not).
     fn idle(&self) -> bool {
-        self.global == Profile {
-            error_status: self.global.error_status,
-            seed: self.global.seed,
-            ..Profile::default()
-        } && self.lock().values().all(|t| t.profile.is_none())
+        self.global
+            == Profile {
+                error_status: self.global.error_status,
+                seed: self.global.seed,
+                ..Profile::default()
+            }
+            && self.lock().values().all(|t| t.profile.is_none())
     }
 
     /// The profile in force for a tenant.
@@ -141,11 +143,13 @@ impl Faults {
     pub fn set_profile(&self, tenant: &str, profile: Option<Profile>) {
         let seed = profile.as_ref().unwrap_or(&self.global).seed;
         let mut map = self.lock();
-        let t = map.entry(tenant.to_owned()).or_insert_with(|| TenantFaults {
-            profile: None,
-            rng: StdRng::seed_from_u64(seed),
-            hits: VecDeque::new(),
-        });
+        let t = map
+            .entry(tenant.to_owned())
+            .or_insert_with(|| TenantFaults {
+                profile: None,
+                rng: StdRng::seed_from_u64(seed),
+                hits: VecDeque::new(),
+            });
         t.profile = profile;
         t.rng = StdRng::seed_from_u64(seed);
         t.hits.clear();
@@ -166,7 +170,10 @@ impl Faults {
                     ("error", "") => plan.action = Action::Error(500),
                     ("error", s) => {
                         plan.action = Action::Error(
-                            s.parse().ok().filter(|s| (400..=599).contains(s)).unwrap_or(500),
+                            s.parse()
+                                .ok()
+                                .filter(|s| (400..=599).contains(s))
+                                .unwrap_or(500),
                         )
                     }
                     ("rate-limit", _) => plan.action = Action::RateLimited,
@@ -184,11 +191,13 @@ impl Faults {
             return plan;
         }
         let mut map = self.lock();
-        let t = map.entry(tenant.to_owned()).or_insert_with(|| TenantFaults {
-            profile: None,
-            rng: StdRng::seed_from_u64(self.global.seed),
-            hits: VecDeque::new(),
-        });
+        let t = map
+            .entry(tenant.to_owned())
+            .or_insert_with(|| TenantFaults {
+                profile: None,
+                rng: StdRng::seed_from_u64(self.global.seed),
+                hits: VecDeque::new(),
+            });
         let p = t.profile.clone().unwrap_or_else(|| self.global.clone());
         let mut latency = p.latency_ms;
         if p.latency_jitter_ms > 0 {
@@ -225,18 +234,17 @@ impl Faults {
     }
 }
 
-/// A response hyper cannot send: its body fails before the first byte, so
-/// hyper aborts the connection and the client sees it closed without an
-/// answer.
+/// A response hyper refuses to write: its `Content-Length` is not a number,
+/// so hyper discards the head unsent and closes the connection. The client
+/// sees the connection closed with no answer at all, as when a load balancer
+/// or a crashed upstream drops it.
 pub fn dropped_connection() -> Response {
-    let failing = http_body_util::Limited::new(
-        http_body_util::Full::new(Bytes::from_static(b"-")),
-        0,
-    );
-    let mut res = Response::new(Body::new(failing));
+    let mut res = Response::new(Body::from(Bytes::from_static(b"dropped")));
+    // Never sent; what the request journal records.
+    *res.status_mut() = axum::http::StatusCode::BAD_GATEWAY;
     res.headers_mut().insert(
-        axum::http::header::CONNECTION,
-        axum::http::HeaderValue::from_static("close"),
+        axum::http::header::CONTENT_LENGTH,
+        axum::http::HeaderValue::from_static("dropped"),
     );
     res
 }
@@ -252,7 +260,10 @@ where
 {
     Router::new().route(
         "/faults",
-        get(get_faults).put(put_faults).post(put_faults).delete(clear_faults),
+        get(get_faults)
+            .put(put_faults)
+            .post(put_faults)
+            .delete(clear_faults),
     )
 }
 
@@ -268,7 +279,10 @@ fn view(core: &Core, tenant: &str) -> Value {
     })
 }
 
-async fn get_faults(admin: Admin, State(core): State<Arc<Core>>) -> Result<axum::Json<Value>, AdminError> {
+async fn get_faults(
+    admin: Admin,
+    State(core): State<Arc<Core>>,
+) -> Result<axum::Json<Value>, AdminError> {
     Ok(axum::Json(view(&core, admin.tenant()?)))
 }
 
@@ -279,7 +293,11 @@ async fn put_faults(
 ) -> Result<axum::Json<Value>, AdminError> {
     let tenant = admin.tenant()?;
     let p = Profile {
-        error_status: if p.error_status == 0 { 500 } else { p.error_status },
+        error_status: if p.error_status == 0 {
+            500
+        } else {
+            p.error_status
+        },
         ..p
     };
     p.validate().map_err(AdminError::bad_request)?;
@@ -287,7 +305,10 @@ async fn put_faults(
     Ok(axum::Json(view(&core, tenant)))
 }
 
-async fn clear_faults(admin: Admin, State(core): State<Arc<Core>>) -> Result<axum::Json<Value>, AdminError> {
+async fn clear_faults(
+    admin: Admin,
+    State(core): State<Arc<Core>>,
+) -> Result<axum::Json<Value>, AdminError> {
     let tenant = admin.tenant()?;
     core.faults.set_profile(tenant, None);
     Ok(axum::Json(view(&core, tenant)))
@@ -328,7 +349,10 @@ mod tests {
     fn header_wins_and_parses() {
         let f = Faults::new(Profile::default());
         assert_eq!(f.decide("a", Some("drop"), true).action, Action::Drop);
-        assert_eq!(f.decide("a", Some("error:418"), true).action, Action::Error(418));
+        assert_eq!(
+            f.decide("a", Some("error:418"), true).action,
+            Action::Error(418)
+        );
         let p = f.decide("a", Some("latency:5"), true);
         assert_eq!(p.latency, Some(Duration::from_millis(5)));
         assert_eq!(f.decide("a", None, true).action, Action::Pass);
