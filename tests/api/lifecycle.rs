@@ -250,3 +250,43 @@ async fn a_full_outbox_drops_new_deliveries_and_counts_them() {
     let first = &v["items"][0]["attempts"][0];
     assert!(first["error"].is_string(), "{first}");
 }
+
+#[tokio::test]
+async fn a_failing_check_raises_check_failed_only() {
+    let app = spawn_app().await;
+    let rx = Receiver::start().await;
+    webhook(&app, &rx.url, &["check.failed", "check.completed"]).await;
+    let (s, v) = app
+        .post(
+            "/__admin/scenarios",
+            json!({"scenario": {"name": "lifecycle-fails", "description": "the check fails",
+                           "effect": {"status": "failed"}}, "times": 1}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let client = app.person("John", "Doe").await;
+    let check = screening(&app, &client).await;
+    let got = wait_for(&app, "state=delivered", 1).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["eventType"], "check.failed");
+    assert_eq!(got[0]["event"]["payload"]["id"], check["id"]);
+    assert_eq!(got[0]["event"]["payload"]["status"], "failed");
+    let (_, v) = app.get("/__admin/webhooks/deliveries?wait=0.2&min=2").await;
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(1), "{v}");
+}
+
+#[tokio::test]
+async fn time_scale_compresses_the_completion_delay() {
+    // A minute of sandbox time passes in 0.1 s of real time.
+    let app = spawn_with(|c| {
+        c.completion_delay_ms = 60_000;
+        c.time_scale = 600.0;
+    })
+    .await;
+    let rx = Receiver::start().await;
+    webhook(&app, &rx.url, &["check.completed"]).await;
+    let client = app.person("John", "Doe").await;
+    let check = screening(&app, &client).await;
+    let got = wait_for(&app, "state=delivered", 1).await;
+    assert_eq!(got[0]["event"]["payload"]["id"], check["id"]);
+}
