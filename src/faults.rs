@@ -13,6 +13,7 @@
 //! *what* happens; the composition root renders the vendor's error body.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -105,13 +106,25 @@ struct TenantFaults {
 
 pub struct Faults {
     global: Profile,
+    /// Whether the global profile injects anything.
+    global_active: bool,
+    /// Tenants with their own profile.
+    custom: AtomicUsize,
     tenants: Mutex<HashMap<String, TenantFaults>>,
 }
 
 impl Faults {
     pub fn new(global: Profile) -> Self {
+        let global_active = global
+            != Profile {
+                error_status: global.error_status,
+                seed: global.seed,
+                ..Profile::default()
+            };
         Faults {
             global,
+            global_active,
+            custom: AtomicUsize::new(0),
             tenants: Mutex::new(HashMap::new()),
         }
     }
@@ -122,13 +135,7 @@ impl Faults {
 
     /// Whether anything could ever be injected (skips all work when not).
     fn idle(&self) -> bool {
-        self.global
-            == Profile {
-                error_status: self.global.error_status,
-                seed: self.global.seed,
-                ..Profile::default()
-            }
-            && self.lock().values().all(|t| t.profile.is_none())
+        !self.global_active && self.custom.load(Ordering::Relaxed) == 0
     }
 
     /// The profile in force for a tenant.
@@ -150,6 +157,15 @@ impl Faults {
                 rng: StdRng::seed_from_u64(seed),
                 hits: VecDeque::new(),
             });
+        match (t.profile.is_some(), profile.is_some()) {
+            (false, true) => {
+                self.custom.fetch_add(1, Ordering::Relaxed);
+            }
+            (true, false) => {
+                self.custom.fetch_sub(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
         t.profile = profile;
         t.rng = StdRng::seed_from_u64(seed);
         t.hits.clear();
@@ -230,7 +246,13 @@ impl Faults {
     }
 
     pub fn reset_tenant(&self, tenant: &str) {
-        self.lock().remove(tenant);
+        if self
+            .lock()
+            .remove(tenant)
+            .is_some_and(|t| t.profile.is_some())
+        {
+            self.custom.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 
