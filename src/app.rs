@@ -20,6 +20,9 @@ use tower_http::normalize_path::NormalizePathLayer;
 use crate::body::{BodyLimit, BodyTooLarge};
 use crate::clock::Clocks;
 use crate::config::Config;
+use crate::delivery::{self, Outbox, Timers};
+use crate::faults::{self, Action, Faults};
+use crate::ids::ObjectId;
 use crate::journal::{self, Journal, MatchedScenario, UnknownRoute};
 use crate::scenario::Engine;
 use crate::store::TenantData;
@@ -36,6 +39,11 @@ pub struct Core {
     pub tenant_data: Vec<Arc<dyn TenantData>>,
     /// Prometheus counters (`GET /metrics`).
     pub metrics: crate::metrics::Metrics,
+    /// Webhook deliveries waiting, in flight and done.
+    pub outbox: Arc<Outbox>,
+    /// Resources due to change state at a tenant time (checks completing).
+    pub lifecycle: Timers<ObjectId>,
+    pub faults: Faults,
 }
 
 /// Cheap to clone; handed to every handler.
@@ -79,13 +87,24 @@ pub fn build(config: Config) -> Result<AppState, String> {
         max_bytes: config.journal_max_bytes,
         body_bytes: config.journal_body_bytes,
     });
+    let outbox = Arc::new(Outbox::new(
+        delivery::Limits {
+            concurrency: config.webhook_concurrency,
+            max_per_tenant: config.webhook_outbox_max,
+            timeout: std::time::Duration::from_millis(config.webhook_timeout_ms),
+        },
+        complycube.clone(),
+    ));
     let core = Core {
         clocks: Clocks::new(config.time_scale),
         scenarios: Engine::new(catalog),
         journal,
         fixtures,
-        tenant_data: vec![complycube.clone(), verifik.clone()],
+        tenant_data: vec![complycube.clone(), verifik.clone(), outbox.clone()],
         metrics: crate::metrics::Metrics::default(),
+        outbox,
+        lifecycle: Timers::default(),
+        faults: Faults::new(faults::Profile::from_config(&config)),
         config,
     };
     Ok(AppState {
@@ -104,11 +123,14 @@ pub fn router(state: AppState) -> Router {
             "/__admin",
             admin::router()
                 .merge(complycube::admin_router())
-                .merge(verifik::admin_router()),
+                .merge(verifik::admin_router())
+                .merge(delivery::router())
+                .merge(faults::router()),
         )
         .route("/metrics", axum::routing::get(crate::metrics::handler))
         .route("/openapi.json", axum::routing::get(crate::openapi::handler))
         .fallback(unknown_route)
+        .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
@@ -218,6 +240,69 @@ async fn record(State(state): State<AppState>, req: Request, next: Next) -> Resp
     res
 }
 
+/// Applies configured faults to vendor routes (`/v1`, `/v2`), answering
+/// injected errors in the vendor's own error shape.
+async fn inject_faults(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let complycube = path == "/v1" || path.starts_with("/v1/");
+    let verifik = path == "/v2" || path.starts_with("/v2/");
+    if !complycube && !verifik {
+        return next.run(req).await;
+    }
+    let header = req
+        .headers()
+        .get(faults::FAULT_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let tenant = tenant_key(req.headers()).unwrap_or("");
+    // Only ComplyCube documents a rate limit.
+    let plan = state.core.faults.decide(tenant, header, complycube);
+    if let Some(d) = plan.latency {
+        tokio::time::sleep(d).await;
+    }
+    match plan.action {
+        Action::Pass => next.run(req).await,
+        Action::Drop => faults::dropped_connection(),
+        Action::RateLimited if complycube => complycube::ApiError::rate_limited().into_response(),
+        Action::RateLimited => verifik_error(429),
+        Action::Error(status) if complycube => {
+            complycube::ApiError::for_status(status).into_response()
+        }
+        Action::Error(status) => verifik_error(status),
+    }
+}
+
+/// Verifik's error body for an injected status: `{"message","code":"ERROR"}`.
+fn verifik_error(status: u16) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = if code.is_server_error() {
+        "internal_error".to_owned()
+    } else {
+        code.canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+    };
+    let body = serde_json::json!({"message": message, "code": "ERROR"});
+    (code, axum::Json(body)).into_response()
+}
+
+/// Starts the background work: webhook delivery workers, their retry timer
+/// and the check lifecycle timer. Dropping the set stops them.
+pub fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
+    let mut set = tokio::task::JoinSet::new();
+    state.core.outbox.spawn(&mut set, state.core.clone());
+    let st = state.clone();
+    set.spawn(async move {
+        st.core
+            .lifecycle
+            .run(&st.core.clocks, |tenant, id| {
+                complycube::check_due(&st, tenant, id)
+            })
+            .await
+    });
+    set
+}
+
 /// Serves until `shutdown` resolves; in-flight requests finish first.
 /// While serving, the fixtures directory is watched (see
 /// [`crate::fixtures::watch`]) unless `--fixtures-poll-ms` is 0.
@@ -227,6 +312,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = spawn_watcher(&state);
+    let _background = start_background(&state);
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(state));
     let served = axum::serve(
         listener,

@@ -144,9 +144,11 @@ impl Clocks {
         Duration::from_secs_f64(virtual_ms as f64 / 1000.0 / self.scale)
     }
 
-    /// Resolves when some tenant's clock jumps.
-    pub async fn changed(&self) {
-        self.changed.notified().await;
+    /// Resolves when some tenant's clock jumps. The future listens from the
+    /// moment it is created (not first polled), so a scheduler can create it,
+    /// look at what is due, then wait without missing a jump in between.
+    pub fn changed(&self) -> tokio::sync::futures::Notified<'_> {
+        self.changed.notified()
     }
 }
 

@@ -132,6 +132,44 @@ pub struct Config {
     #[arg(long, env = "KYC_SANDBOX_RATE_LIMIT")]
     pub rate_limit: bool,
 
+    /// Webhook deliveries in flight at once (all tenants).
+    #[arg(long, env = "KYC_SANDBOX_WEBHOOK_CONCURRENCY", default_value_t = 32)]
+    pub webhook_concurrency: usize,
+
+    /// Most webhook deliveries kept per tenant; beyond it the oldest finished
+    /// ones are forgotten, and new ones are dropped (and counted) while every
+    /// kept delivery is still pending.
+    #[arg(long, env = "KYC_SANDBOX_WEBHOOK_OUTBOX_MAX", default_value_t = 10_000)]
+    pub webhook_outbox_max: usize,
+
+    /// How long a webhook receiver may take to answer, in real milliseconds.
+    #[arg(long, env = "KYC_SANDBOX_WEBHOOK_TIMEOUT_MS", default_value_t = 15_000)]
+    pub webhook_timeout_ms: u64,
+
+    /// Fault: fixed latency added to every vendor request, in milliseconds.
+    #[arg(long, env = "KYC_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    pub latency_ms: u64,
+
+    /// Fault: random extra latency, uniform in 0..=N milliseconds (seeded).
+    #[arg(long, env = "KYC_SANDBOX_LATENCY_JITTER_MS", default_value_t = 0)]
+    pub latency_jitter_ms: u64,
+
+    /// Fault: share of vendor requests (0..1) answered with `--fault-error-status`.
+    #[arg(long, env = "KYC_SANDBOX_FAULT_ERROR_RATE", default_value_t = 0.0)]
+    pub fault_error_rate: f64,
+
+    /// Fault: the status injected errors carry (with the vendor's error body).
+    #[arg(long, env = "KYC_SANDBOX_FAULT_ERROR_STATUS", default_value_t = 500)]
+    pub fault_error_status: u16,
+
+    /// Fault: share of vendor requests (0..1) whose connection is dropped without a response.
+    #[arg(long, env = "KYC_SANDBOX_FAULT_DROP_RATE", default_value_t = 0.0)]
+    pub fault_drop_rate: f64,
+
+    /// Fault: seed for jitter, error and drop draws (each tenant replays the same sequence).
+    #[arg(long, env = "KYC_SANDBOX_FAULT_SEED", default_value_t = 0)]
+    pub fault_seed: u64,
+
     /// Shape of Verifik compare-with-liveness `data`.
     #[arg(long, env = "KYC_SANDBOX_VERIFIK_SHAPE", value_enum, default_value_t)]
     pub verifik_shape: VerifikShape,

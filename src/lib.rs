@@ -6,7 +6,8 @@
 //! - [`config`]: flags and `KYC_SANDBOX_*` variables (the only reader of the environment);
 //! - [`app`]: the composition root: shared state, the router, `serve`;
 //! - vendor-neutral core: [`ids`], [`clock`], [`body`], [`store`], [`scenario`],
-//!   [`fixtures`], [`journal`], [`admin`];
+//!   [`fixtures`], [`journal`], [`admin`], [`delivery`] (webhook outbox and
+//!   tenant-clock timers), [`faults`] (latency, errors, drops, rate limit);
 //! - vendors: [`complycube`] (`/v1`), [`verifik`] (`/v2/face-recognition`).
 //!
 //! The core never imports a vendor module; vendors never import each other.
@@ -17,6 +18,8 @@ pub mod config;
 pub mod admin;
 pub mod body;
 pub mod clock;
+pub mod delivery;
+pub mod faults;
 pub mod fixtures;
 pub mod ids;
 pub mod journal;

@@ -1,13 +1,52 @@
-//! ComplyCube webhook events raised by resource changes.
+//! ComplyCube webhook events raised by resource changes, and the check
+//! lifecycle that raises `check.completed*` / `check.failed` when a check's
+//! completion time passes on its tenant's clock.
+//!
+//! An event is `{id, type, resourceType, payload, createdAt}`; it is built
+//! and serialised once, then handed to the outbox with every enabled webhook
+//! subscribed to its type (or to `*`).
+
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::model::{Address, Client, Document};
 use crate::app::AppState;
-use crate::ids::iso_millis;
+use crate::delivery::Event;
+use crate::ids::{ObjectId, iso_millis};
+
+/// The header ComplyCube signs deliveries in.
+pub const SIGNATURE_HEADER: &str = "ComplyCube-Signature";
 
 /// Queues `event_type` with `payload` for the tenant's matching webhooks.
-pub fn emit(_state: &AppState, _key: &str, _event_type: &str, _payload: Value) {}
+pub fn emit(state: &AppState, key: &str, event_type: &str, payload: Value) {
+    let targets = state
+        .complycube
+        .with(key, |t| super::webhooks::targets(t, event_type));
+    if targets.is_empty() {
+        return;
+    }
+    let now = state.core.clocks.now(key);
+    let id = ObjectId::new(now).to_string();
+    let resource_type = event_type.split('.').next().unwrap_or(event_type);
+    let body = json!({
+        "id": id,
+        "type": event_type,
+        "resourceType": resource_type,
+        "payload": payload,
+        "createdAt": iso_millis(now),
+    });
+    let Ok(bytes) = serde_json::to_vec(&body) else {
+        return;
+    };
+    let event = Arc::new(Event {
+        id,
+        kind: event_type.to_owned(),
+        body: bytes.into(),
+        signature_header: SIGNATURE_HEADER,
+    });
+    state.core.outbox.enqueue(key, event, targets, now);
+}
 
 pub fn client_payload(c: &Client) -> Value {
     json!({
@@ -35,9 +74,52 @@ pub fn check_payload(check: &Value) -> Value {
     p
 }
 
-/// A new check: `check.pending`.
-pub fn check_created(state: &AppState, key: &str, _check: &super::checks::Check, body: &Value) {
+/// A new check: `check.pending`, then its completion, now (no delay) or
+/// when its tenant's clock reaches `complete_at`.
+pub fn check_created(state: &AppState, key: &str, check: &super::checks::Check, body: &Value) {
     emit(state, key, "check.pending", check_payload(body));
+    if check.complete_at <= state.core.clocks.now(key) {
+        check_due(state, key, check.id);
+    } else {
+        state
+            .core
+            .lifecycle
+            .schedule(key, check.complete_at, check.id);
+    }
+}
+
+/// Called once a check's completion time has passed: emits `check.completed`
+/// and `check.completed.<outcome>`, or `check.failed`. A check not yet due
+/// (its tenant's clock was reset) is scheduled again; a deleted one is ignored.
+pub fn check_due(state: &AppState, key: &str, id: ObjectId) {
+    let now = state.core.clocks.now(key);
+    let rendered = state.complycube.with(key, |t| {
+        // Nobody to tell: skip rendering (the check renders lazily on reads).
+        if t.webhooks.is_empty() {
+            return None;
+        }
+        let c = t.checks.get(&id)?;
+        if !c.is_complete(now) {
+            return Some(Err(c.complete_at));
+        }
+        Some(Ok(super::checks::render(t, c, now)))
+    });
+    match rendered {
+        None => {}
+        Some(Err(at)) => state.core.lifecycle.schedule(key, at, id),
+        Some(Ok(check)) => {
+            let payload = check_payload(&check);
+            if check["status"] == "failed" {
+                emit(state, key, "check.failed", payload);
+                return;
+            }
+            let outcome = payload["outcome"].as_str().map(str::to_owned);
+            emit(state, key, "check.completed", payload.clone());
+            if let Some(o) = outcome {
+                emit(state, key, &format!("check.completed.{o}"), payload);
+            }
+        }
+    }
 }
 
 /// `address.*` payload: the address as the API renders it.

@@ -21,11 +21,13 @@ mod risk;
 mod store;
 mod tokens;
 mod validate;
+mod webhooks;
 
 pub mod checks;
 mod results;
 
 pub use error::{ApiError, Json};
+pub use events::check_due;
 pub use store::Store;
 
 use axum::Router;
@@ -50,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::routes())
         .merge(tokens::routes())
         .merge(checks::routes())
+        .merge(webhooks::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(|_| {

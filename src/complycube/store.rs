@@ -9,6 +9,7 @@ use super::ApiError;
 use super::checks::Check;
 use super::list::{ListQuery, ListResponse, json_matches};
 use super::model::{Address, Client, Document, LivePhoto, LiveVideo, Stamped};
+use super::webhooks::Webhook;
 use crate::ids::ObjectId;
 use crate::store::{Table, TenantData};
 
@@ -28,6 +29,7 @@ pub struct Tenant {
     pub live_photos: Table<LivePhoto>,
     pub live_videos: Table<LiveVideo>,
     pub checks: Table<Check>,
+    pub webhooks: Table<Webhook>,
     /// Image SHA-256 → the places those bytes were uploaded.
     pub faces: HashMap<[u8; 32], Vec<FaceSighting>>,
     /// Documents, live photos, live videos and addresses a check has used:

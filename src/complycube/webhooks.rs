@@ -1,0 +1,358 @@
+//! `/v1/webhooks`: create, get, update, delete, list.
+//!
+//! A webhook subscribes a URL to event types (or `*`). The secret that signs
+//! deliveries is generated here and shown only in the create answer.
+//! Deliveries themselves are the vendor-neutral [`crate::delivery`] outbox's
+//! job; this module is its [`Directory`] of endpoints.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use rand::Rng;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::list::{ListQuery, ListResponse};
+use super::store::Tenant;
+use super::{ApiError, Json, Key, Store, validate};
+use crate::app::AppState;
+use crate::delivery::{Directory, NewDelivery, Target};
+use crate::ids::{Millis, ObjectId, iso_millis};
+
+/// Most webhooks one account may have.
+pub const MAX_WEBHOOKS: usize = 20;
+
+/// Every event a webhook may subscribe to (`*` means all).
+pub const EVENTS: &[&str] = &[
+    "check.pending",
+    "check.completed",
+    "check.completed.clear",
+    "check.completed.attention",
+    "check.completed.rejected",
+    "check.completed.match_confirmed",
+    "check.completed.not_processed",
+    "check.monitoring.attention",
+    "check.failed",
+    "check.updated",
+    "client.created",
+    "client.updated",
+    "client.deleted",
+    "document.created",
+    "document.updated",
+    "document.updated.image_uploaded",
+    "document.updated.image_deleted",
+    "document.deleted",
+    "address.created",
+    "address.updated",
+    "address.deleted",
+    "workflow.session.started",
+    "workflow.session.cancelled",
+    "workflow.session.processing",
+    "workflow.session.completed",
+    "workflow.session.updated",
+    "*",
+];
+
+fn millis<S: Serializer>(ms: &Millis, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso_millis(*ms))
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    pub id: ObjectId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub url: String,
+    pub enabled: bool,
+    pub events: Vec<String>,
+    #[serde(skip)]
+    pub secret: String,
+    #[serde(serialize_with = "millis")]
+    pub created_at: Millis,
+    #[serde(serialize_with = "millis")]
+    pub updated_at: Millis,
+}
+
+impl Webhook {
+    fn wants(&self, event_type: &str) -> bool {
+        self.enabled && self.events.iter().any(|e| e == "*" || e == event_type)
+    }
+}
+
+/// The create answer: the only place the secret is shown.
+#[derive(Serialize)]
+struct Created<'a> {
+    #[serde(flatten)]
+    webhook: &'a Webhook,
+    secret: &'a str,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", post(create_webhook).get(list_webhooks))
+        .route(
+            "/webhooks/{id}",
+            get(get_webhook)
+                .post(update_webhook)
+                .put(update_webhook)
+                .patch(update_webhook)
+                .delete(delete_webhook),
+        )
+}
+
+/// Endpoints subscribed to `event_type`, for the outbox.
+pub fn targets(t: &Tenant, event_type: &str) -> Vec<NewDelivery> {
+    if t.webhooks.is_empty() {
+        return Vec::new();
+    }
+    t.webhooks
+        .iter_newest()
+        .filter(|w| w.wants(event_type))
+        .map(|w| NewDelivery {
+            webhook_id: w.id.to_string(),
+            url: w.url.clone(),
+        })
+        .collect()
+}
+
+impl Directory for Store {
+    fn target(&self, tenant: &str, webhook_id: &str) -> Option<Target> {
+        let id = ObjectId::parse(webhook_id)?;
+        self.with(tenant, |t| {
+            t.webhooks.get(&id).map(|w| Target {
+                url: w.url.clone(),
+                secret: w.secret.clone(),
+                enabled: w.enabled,
+            })
+        })
+    }
+
+    fn disable(&self, tenant: &str, webhook_id: &str) {
+        let Some(id) = ObjectId::parse(webhook_id) else {
+            return;
+        };
+        self.with(tenant, |t| {
+            if let Some(w) = t.webhooks.get_mut(&id) {
+                w.enabled = false;
+            }
+        });
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WebhookInput {
+    url: Option<String>,
+    events: Option<Vec<String>>,
+    enabled: Option<bool>,
+    description: Option<String>,
+}
+
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// HTTPS only; plain http for loopback hosts, or any host when allowed.
+fn check_url(raw: &str, allow_http: bool) -> Result<String, ApiError> {
+    let bad = || ApiError::invalid("url", "'url' must be a valid HTTPS URL");
+    let url = reqwest::Url::parse(raw.trim()).map_err(|_| bad())?;
+    let host = url.host_str().ok_or_else(bad)?;
+    match url.scheme() {
+        "https" => Ok(url.to_string()),
+        "http" if allow_http || is_loopback(host) => Ok(url.to_string()),
+        _ => Err(bad()),
+    }
+}
+
+fn check_events(events: &Option<Vec<String>>) -> Result<Vec<String>, ApiError> {
+    let events = match events {
+        Some(e) if !e.is_empty() => e,
+        _ => return Err(ApiError::missing("events")),
+    };
+    let mut out: Vec<String> = Vec::with_capacity(events.len());
+    for e in events {
+        if !EVENTS.contains(&e.as_str()) {
+            return Err(ApiError::not_allowed("events", EVENTS));
+        }
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn check_description(d: &Option<String>) -> Result<(), ApiError> {
+    if d.as_ref().is_some_and(|d| d.chars().count() > 1000) {
+        return Err(ApiError::invalid(
+            "description",
+            "'description' must be at most 1000 characters",
+        ));
+    }
+    Ok(())
+}
+
+fn new_secret() -> String {
+    let bytes: [u8; 24] = rand::thread_rng().r#gen();
+    format!("whsec_{}", hex::encode(bytes))
+}
+
+async fn create_webhook(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Json(input): Json<WebhookInput>,
+) -> Result<Response, ApiError> {
+    let raw_url = validate::required("url", &input.url)?;
+    let url = check_url(raw_url, state.core.config.allow_http_webhooks)?;
+    let events = check_events(&input.events)?;
+    check_description(&input.description)?;
+    let now = state.core.clocks.now(&key);
+    let webhook = Webhook {
+        id: ObjectId::new(now),
+        description: input.description.filter(|d| !d.is_empty()),
+        url,
+        enabled: input.enabled.unwrap_or(true),
+        events,
+        secret: new_secret(),
+        created_at: now,
+        updated_at: now,
+    };
+    state.complycube.with(&key, |t| {
+        if t.webhooks.len() >= MAX_WEBHOOKS {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("The maximum number of webhooks ({MAX_WEBHOOKS}) has been reached"),
+            ));
+        }
+        t.webhooks.insert(webhook.id, None, webhook.clone());
+        Ok(())
+    })?;
+    Ok(axum::Json(Created {
+        webhook: &webhook,
+        secret: &webhook.secret,
+    })
+    .into_response())
+}
+
+async fn get_webhook(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Webhook>, ApiError> {
+    let oid = validate::id("webhook", &id)?;
+    state
+        .complycube
+        .with(&key, |t| t.webhooks.get(&oid).cloned())
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("webhook", &id))
+}
+
+async fn update_webhook(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+    Json(input): Json<WebhookInput>,
+) -> Result<axum::Json<Webhook>, ApiError> {
+    let oid = validate::id("webhook", &id)?;
+    let url = match input.url.as_deref() {
+        Some(u) => Some(check_url(u, state.core.config.allow_http_webhooks)?),
+        None => None,
+    };
+    let events = match &input.events {
+        Some(_) => Some(check_events(&input.events)?),
+        None => None,
+    };
+    check_description(&input.description)?;
+    let now = state.core.clocks.now(&key);
+    state.complycube.with(&key, |t| {
+        let w = t
+            .webhooks
+            .get_mut(&oid)
+            .ok_or_else(|| ApiError::not_found("webhook", &id))?;
+        if let Some(u) = url {
+            w.url = u;
+        }
+        if let Some(e) = events {
+            w.events = e;
+        }
+        if let Some(en) = input.enabled {
+            w.enabled = en;
+        }
+        if let Some(d) = input.description {
+            w.description = Some(d).filter(|d| !d.is_empty());
+        }
+        w.updated_at = now;
+        Ok(axum::Json(w.clone()))
+    })
+}
+
+async fn delete_webhook(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let oid = validate::id("webhook", &id)?;
+    state
+        .complycube
+        .with(&key, |t| t.webhooks.remove(&oid))
+        .map(|_| StatusCode::NO_CONTENT)
+        .ok_or_else(|| ApiError::not_found("webhook", &id))
+}
+
+async fn list_webhooks(
+    State(state): State<AppState>,
+    Key(key): Key,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<axum::Json<ListResponse<Webhook>>, ApiError> {
+    let q = ListQuery::parse(&raw)?;
+    let (total, items) = state.complycube.with(&key, |t| {
+        let keep = |w: &Webhook| {
+            !q.impossible
+                && q.in_time(w.created_at, w.updated_at)
+                && q.filters.iter().all(|(k, v)| match k.as_str() {
+                    "enabled" => v == if w.enabled { "true" } else { "false" },
+                    "url" => w.url == *v || w.url.trim_end_matches('/') == v.trim_end_matches('/'),
+                    "events" => w.events.iter().any(|e| e == v),
+                    "description" => w.description.as_deref() == Some(v.as_str()),
+                    _ => false,
+                })
+        };
+        let keep_ref: &dyn Fn(&Webhook) -> bool = &keep;
+        let p = t.webhooks.page(
+            None,
+            q.has_conditions().then_some(keep_ref),
+            q.page,
+            q.page_size,
+        );
+        (p.total, p.items.into_iter().cloned().collect())
+    });
+    Ok(axum::Json(ListResponse::new(&q, total, items)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_https_except_loopback() {
+        for (url, allow, ok) in [
+            ("https://example.com/hook", false, true),
+            ("http://example.com/hook", false, false),
+            ("http://example.com/hook", true, true),
+            ("http://127.0.0.1:9000/hook", false, true),
+            ("http://localhost/hook", false, true),
+            ("http://[::1]:8080/hook", false, true),
+            ("ftp://example.com", true, false),
+            ("not a url", true, false),
+        ] {
+            assert_eq!(check_url(url, allow).is_ok(), ok, "{url}");
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Vendor-neutral fault injection: latency, injected error statuses, dropped
+//! connections and a per-key rate limit.
+//!
+//! Faults come from three places, the most specific winning:
+//! 1. the `X-Sandbox-Fault` request header (`drop`, `error`, `error:503`,
+//!    `latency:250`, `rate-limit`, comma-separated);
+//! 2. a tenant's fault profile set through `PUT /__admin/faults`;
+//! 3. the global flags (`--latency-ms`, `--fault-error-rate`, …).
+//!
+//! Random draws (jitter, error and drop rates) come from a per-tenant RNG
+//! seeded with the profile's seed, so a given tenant replays the same
+//! sequence of faults for the same sequence of requests. This module decides
+//! *what* happens; the composition root renders the vendor's error body.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRef, State};
+use axum::response::Response;
+use axum::routing::get;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::admin::{Admin, AdminError, AdminJson};
+use crate::app::Core;
+use crate::config::Config;
+
+/// The request header that asks for a fault on one request.
+pub const FAULT_HEADER: &str = "x-sandbox-fault";
+
+/// Requests per window the documented sandbox rate limit allows.
+pub const RATE_LIMIT_REQUESTS: usize = 5;
+pub const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(1);
+
+/// What faults apply to a tenant's requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Profile {
+    pub latency_ms: u64,
+    pub latency_jitter_ms: u64,
+    /// 0..1: share of requests answered with `error_status`.
+    pub error_rate: f64,
+    pub error_status: u16,
+    /// 0..1: share of requests whose connection is dropped.
+    pub drop_rate: f64,
+    /// The vendor's documented rate limit (where it documents one).
+    pub rate_limit: bool,
+    pub seed: u64,
+}
+
+impl Profile {
+    pub fn from_config(c: &Config) -> Self {
+        Profile {
+            latency_ms: c.latency_ms,
+            latency_jitter_ms: c.latency_jitter_ms,
+            error_rate: c.fault_error_rate,
+            error_status: c.fault_error_status,
+            drop_rate: c.fault_drop_rate,
+            rate_limit: c.rate_limit,
+            seed: c.fault_seed,
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (name, v) in [("errorRate", self.error_rate), ("dropRate", self.drop_rate)] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("'{name}' must be between 0 and 1"));
+            }
+        }
+        if !(400..=599).contains(&self.error_status) {
+            return Err("'errorStatus' must be between 400 and 599".into());
+        }
+        Ok(())
+    }
+}
+
+/// What to do with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Pass,
+    /// Answer with this status and the vendor's error body.
+    Error(u16),
+    /// The vendor's rate-limit answer.
+    RateLimited,
+    /// Close the connection without a response.
+    Drop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub latency: Option<Duration>,
+    pub action: Action,
+}
+
+struct TenantFaults {
+    profile: Option<Profile>,
+    rng: StdRng,
+    hits: VecDeque<Instant>,
+}
+
+pub struct Faults {
+    global: Profile,
+    /// Whether the global profile injects anything.
+    global_active: bool,
+    /// Tenants with their own profile.
+    custom: AtomicUsize,
+    tenants: Mutex<HashMap<String, TenantFaults>>,
+}
+
+impl Faults {
+    pub fn new(global: Profile) -> Self {
+        let global_active = global
+            != Profile {
+                error_status: global.error_status,
+                seed: global.seed,
+                ..Profile::default()
+            };
+        Faults {
+            global,
+            global_active,
+            custom: AtomicUsize::new(0),
+            tenants: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TenantFaults>> {
+        self.tenants.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether anything could ever be injected (skips all work when not).
+    fn idle(&self) -> bool {
+        !self.global_active && self.custom.load(Ordering::Relaxed) == 0
+    }
+
+    /// The profile in force for a tenant.
+    pub fn profile(&self, tenant: &str) -> Profile {
+        self.lock()
+            .get(tenant)
+            .and_then(|t| t.profile.clone())
+            .unwrap_or_else(|| self.global.clone())
+    }
+
+    /// Sets (or with `None` clears) a tenant's profile; restarts its RNG.
+    pub fn set_profile(&self, tenant: &str, profile: Option<Profile>) {
+        let seed = profile.as_ref().unwrap_or(&self.global).seed;
+        let mut map = self.lock();
+        let t = map
+            .entry(tenant.to_owned())
+            .or_insert_with(|| TenantFaults {
+                profile: None,
+                rng: StdRng::seed_from_u64(seed),
+                hits: VecDeque::new(),
+            });
+        match (t.profile.is_some(), profile.is_some()) {
+            (false, true) => {
+                self.custom.fetch_add(1, Ordering::Relaxed);
+            }
+            (true, false) => {
+                self.custom.fetch_sub(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        t.profile = profile;
+        t.rng = StdRng::seed_from_u64(seed);
+        t.hits.clear();
+    }
+
+    /// Decides the fate of one request. `rate_limited_api` says whether the
+    /// vendor documents a rate limit for this route.
+    pub fn decide(&self, tenant: &str, header: Option<&str>, rate_limited_api: bool) -> Plan {
+        let mut plan = Plan {
+            latency: None,
+            action: Action::Pass,
+        };
+        if let Some(h) = header {
+            for part in h.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let (name, arg) = part.split_once(':').unwrap_or((part, ""));
+                match (name.trim().to_ascii_lowercase().as_str(), arg.trim()) {
+                    ("drop", _) => plan.action = Action::Drop,
+                    ("error", "") => plan.action = Action::Error(500),
+                    ("error", s) => {
+                        plan.action = Action::Error(
+                            s.parse()
+                                .ok()
+                                .filter(|s| (400..=599).contains(s))
+                                .unwrap_or(500),
+                        )
+                    }
+                    ("rate-limit", _) => plan.action = Action::RateLimited,
+                    ("latency", ms) => {
+                        plan.latency = ms.parse().ok().map(Duration::from_millis);
+                    }
+                    _ => {}
+                }
+            }
+            if plan.action != Action::Pass || plan.latency.is_some() {
+                return plan;
+            }
+        }
+        if self.idle() {
+            return plan;
+        }
+        let mut map = self.lock();
+        let t = map
+            .entry(tenant.to_owned())
+            .or_insert_with(|| TenantFaults {
+                profile: None,
+                rng: StdRng::seed_from_u64(self.global.seed),
+                hits: VecDeque::new(),
+            });
+        let p = t.profile.clone().unwrap_or_else(|| self.global.clone());
+        let mut latency = p.latency_ms;
+        if p.latency_jitter_ms > 0 {
+            latency += t.rng.gen_range(0..=p.latency_jitter_ms);
+        }
+        if latency > 0 {
+            plan.latency = Some(Duration::from_millis(latency));
+        }
+        if p.rate_limit && rate_limited_api {
+            let now = Instant::now();
+            while t
+                .hits
+                .front()
+                .is_some_and(|h| now.duration_since(*h) >= RATE_LIMIT_WINDOW)
+            {
+                t.hits.pop_front();
+            }
+            if t.hits.len() >= RATE_LIMIT_REQUESTS {
+                plan.action = Action::RateLimited;
+                return plan;
+            }
+            t.hits.push_back(now);
+        }
+        if p.error_rate > 0.0 && t.rng.gen_bool(p.error_rate.clamp(0.0, 1.0)) {
+            plan.action = Action::Error(p.error_status);
+        } else if p.drop_rate > 0.0 && t.rng.gen_bool(p.drop_rate.clamp(0.0, 1.0)) {
+            plan.action = Action::Drop;
+        }
+        plan
+    }
+
+    pub fn reset_tenant(&self, tenant: &str) {
+        if self
+            .lock()
+            .remove(tenant)
+            .is_some_and(|t| t.profile.is_some())
+        {
+            self.custom.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A response hyper refuses to write: its `Content-Length` is not a number,
+/// so hyper discards the head unsent and closes the connection. The client
+/// sees the connection closed with no answer at all, as when a load balancer
+/// or a crashed upstream drops it.
+pub fn dropped_connection() -> Response {
+    let mut res = Response::new(Body::from(Bytes::from_static(b"dropped")));
+    // Never sent; what the request journal records.
+    *res.status_mut() = axum::http::StatusCode::BAD_GATEWAY;
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_LENGTH,
+        axum::http::HeaderValue::from_static("dropped"),
+    );
+    res
+}
+
+// ---------------------------------------------------------------------------
+// Admin: /__admin/faults
+// ---------------------------------------------------------------------------
+
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Core>: FromRef<S>,
+{
+    Router::new().route(
+        "/faults",
+        get(get_faults)
+            .put(put_faults)
+            .post(put_faults)
+            .delete(clear_faults),
+    )
+}
+
+fn view(core: &Core, tenant: &str) -> Value {
+    let custom = core
+        .faults
+        .lock()
+        .get(tenant)
+        .is_some_and(|t| t.profile.is_some());
+    json!({
+        "source": if custom { "tenant" } else { "global" },
+        "profile": core.faults.profile(tenant),
+    })
+}
+
+async fn get_faults(
+    admin: Admin,
+    State(core): State<Arc<Core>>,
+) -> Result<axum::Json<Value>, AdminError> {
+    Ok(axum::Json(view(&core, admin.tenant()?)))
+}
+
+async fn put_faults(
+    admin: Admin,
+    State(core): State<Arc<Core>>,
+    AdminJson(p): AdminJson<Profile>,
+) -> Result<axum::Json<Value>, AdminError> {
+    let tenant = admin.tenant()?;
+    let p = Profile {
+        error_status: if p.error_status == 0 {
+            500
+        } else {
+            p.error_status
+        },
+        ..p
+    };
+    p.validate().map_err(AdminError::bad_request)?;
+    core.faults.set_profile(tenant, Some(p));
+    Ok(axum::Json(view(&core, tenant)))
+}
+
+async fn clear_faults(
+    admin: Admin,
+    State(core): State<Arc<Core>>,
+) -> Result<axum::Json<Value>, AdminError> {
+    let tenant = admin.tenant()?;
+    core.faults.set_profile(tenant, None);
+    Ok(axum::Json(view(&core, tenant)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(error_rate: f64, seed: u64) -> Profile {
+        Profile {
+            error_rate,
+            error_status: 503,
+            seed,
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn same_seed_same_sequence_per_tenant() {
+        let f = Faults::new(profile(0.5, 7));
+        let seq = |t: &str| -> Vec<bool> {
+            (0..32)
+                .map(|_| f.decide(t, None, true).action == Action::Error(503))
+                .collect()
+        };
+        let a = seq("a");
+        assert_eq!(a, seq("b"));
+        assert!(a.contains(&true) && a.contains(&false));
+        let g = Faults::new(profile(0.5, 8));
+        let other: Vec<bool> = (0..32)
+            .map(|_| g.decide("a", None, true).action == Action::Error(503))
+            .collect();
+        assert_ne!(a, other);
+    }
+
+    #[test]
+    fn header_wins_and_parses() {
+        let f = Faults::new(Profile::default());
+        assert_eq!(f.decide("a", Some("drop"), true).action, Action::Drop);
+        assert_eq!(
+            f.decide("a", Some("error:418"), true).action,
+            Action::Error(418)
+        );
+        let p = f.decide("a", Some("latency:5"), true);
+        assert_eq!(p.latency, Some(Duration::from_millis(5)));
+        assert_eq!(f.decide("a", None, true).action, Action::Pass);
+    }
+
+    #[test]
+    fn rate_limit_allows_five_per_second() {
+        let f = Faults::new(Profile {
+            rate_limit: true,
+            ..Profile::default()
+        });
+        let limited = (0..10)
+            .filter(|_| f.decide("a", None, true).action == Action::RateLimited)
+            .count();
+        assert_eq!(limited, 5);
+        assert_eq!(f.decide("b", None, false).action, Action::Pass);
+    }
+}
