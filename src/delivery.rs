@@ -482,7 +482,7 @@ impl Outbox {
         for _ in 0..self.limits.concurrency {
             let me = self.clone();
             let core = core.clone();
-            set.spawn(async move { me.worker(&core.clocks).await });
+            set.spawn(async move { me.worker(&core).await });
         }
         let me = self.clone();
         set.spawn(async move {
@@ -516,17 +516,18 @@ impl Outbox {
         }
     }
 
-    async fn worker(&self, clocks: &Clocks) {
+    async fn worker(&self, core: &Core) {
         loop {
             let next = self.lock().ready.pop_front();
             match next {
-                Some((tenant, id)) => self.attempt(clocks, &tenant, id).await,
+                Some((tenant, id)) => self.attempt(core, &tenant, id).await,
                 None => self.ready.notified().await,
             }
         }
     }
 
-    async fn attempt(&self, clocks: &Clocks, tenant: &str, id: ObjectId) {
+    async fn attempt(&self, core: &Core, tenant: &str, id: ObjectId) {
+        let clocks = &core.clocks;
         let prep = {
             let mut inner = self.lock();
             let Some(tb) = inner.tenants.get_mut(tenant) else {
@@ -584,6 +585,11 @@ impl Outbox {
             ),
         };
         let ok = status.is_some_and(|s| (200..300).contains(&s));
+        if ok {
+            core.metrics.webhook_delivered();
+        } else {
+            core.metrics.webhook_failed();
+        }
         let now = clocks.now(tenant);
         let attempt = Attempt {
             at: iso_millis(now),

@@ -141,6 +141,13 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/v1/checks/{id}/redact", ComplyCube, "Redact a document check", Some("Object"), J(200, "Object")),
     r("POST", "/v1/tokens", ComplyCube, "Create an SDK token", Some("Object"), J(200, "Object")),
     r("GET", "/v1/reports", ComplyCube, "Generate a client or check report (?clientId= | ?checkId=)", None, J(200, "Object")),
+    r("POST", "/v1/webhooks", ComplyCube, "Create a webhook (the only answer carrying its secret)", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/webhooks", ComplyCube, "List webhooks", None, J(200, "Page")),
+    r("GET", "/v1/webhooks/{id}", ComplyCube, "Get a webhook", None, J(200, "Object")),
+    r("POST", "/v1/webhooks/{id}", ComplyCube, "Update a webhook", Some("Object"), J(200, "Object")),
+    r("PUT", "/v1/webhooks/{id}", ComplyCube, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
+    r("PATCH", "/v1/webhooks/{id}", ComplyCube, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
+    r("DELETE", "/v1/webhooks/{id}", ComplyCube, "Delete a webhook", None, Empty(204)),
     // --- Verifik /v2 ------------------------------------------------------
     r("POST", "/v2/face-recognition/compare-with-liveness", Verifik, "Compare a probe with a gallery, then check the probe's liveness", Some("Object"), J(200, "VerifikEnvelope")),
     r("POST", "/v2/face-recognition/compare", Verifik, "Compare faces 1:N", Some("Object"), J(200, "VerifikEnvelope")),
@@ -167,6 +174,12 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/__admin/complycube/liveVideos", Admin, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
     r("POST", "/__admin/verifik/tokens/expire", Admin, "Make a Verifik token answer 403", Some("Object"), J(200, "Object")),
     r("POST", "/__admin/verifik/tokens/unexpire", Admin, "Lift a Verifik token's expiry", Some("Object"), J(200, "Object")),
+    r("GET", "/__admin/webhooks/deliveries", Admin, "This tenant's webhook outbox; ?wait= long-polls for a match", None, J(200, "Object")),
+    r("POST", "/__admin/webhooks/deliveries/{id}/redeliver", Admin, "Send a delivery again now, same event id", None, J(200, "Object")),
+    r("GET", "/__admin/faults", Admin, "This tenant's fault profile", None, J(200, "Object")),
+    r("PUT", "/__admin/faults", Admin, "Set this tenant's fault profile", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/faults", Admin, "Set this tenant's fault profile (alias of PUT)", Some("Object"), J(200, "Object")),
+    r("DELETE", "/__admin/faults", Admin, "Return to the global fault flags", None, J(200, "Object")),
 ];
 
 /// Named schemas referenced by [`ROUTES`]. Objects stay open
