@@ -659,18 +659,40 @@ async fn run(args: Args) -> Result<(), String> {
     let after_load = sandbox.rss();
     println!("\nsandbox RSS after load: {}", mb(after_load));
 
-    // Storage: N checks (or, without /v1/checks, N clients) and list latency.
+    // Storage, in a fresh process so earlier load does not hide growth: N
+    // checks for one client (or, without /v1/checks, N clients), and the
+    // list latency of a *different* client with 10 checks, before and after.
+    let port = free_port()?;
+    let t0 = Instant::now();
+    let store_server = Server {
+        name: "sandbox",
+        base: format!("http://127.0.0.1:{port}"),
+        child: spawn_sandbox(&bin, port)?,
+    };
+    wait_ready(&store_server.base, "/__admin/health", t0).await?;
     let store_key = "test_bench_store";
     let checks_served = prepared.iter().any(|p| p.name.starts_with("W2"));
     let (store_req, what, list_path) = if checks_served {
-        let who = identity(&sandbox.base, store_key).await?;
+        let who = identity(&store_server.base, store_key).await?;
+        let probe = identity(&store_server.base, store_key).await?;
+        let probe_check = Req {
+            method: Method::POST,
+            path: "/v1/checks".into(),
+            body: Some(check_body(&probe)),
+            auth: store_key.into(),
+        };
+        send_n(&store_server.base, &probe_check, 10, 1).await;
         let req = Req {
             method: Method::POST,
             path: "/v1/checks".into(),
             body: Some(check_body(&who)),
             auth: store_key.into(),
         };
-        (req, "checks", format!("/v1/checks?clientId={}", who.client))
+        (
+            req,
+            "checks",
+            format!("/v1/checks?clientId={}", probe.client),
+        )
     } else {
         println!("(no POST /v1/checks in this build: storing clients instead)");
         let req = Req {
@@ -683,7 +705,7 @@ async fn run(args: Args) -> Result<(), String> {
             )),
             auth: store_key.into(),
         };
-        (req, "clients", "/v1/clients".to_owned())
+        (req, "clients", "/v1/clients?pageSize=10".to_owned())
     };
     let list = Req {
         method: Method::GET,
@@ -692,14 +714,14 @@ async fn run(args: Args) -> Result<(), String> {
         auth: store_req.auth.clone(),
     };
     let list_measure = measure.min(Duration::from_secs(5));
-    let empty = load(&sandbox.base, &list, 8, warmup, list_measure).await;
-    let before = sandbox.rss();
+    let empty = load(&store_server.base, &list, 8, warmup, list_measure).await;
+    let before = store_server.rss();
     let t = Instant::now();
-    let errors = send_n(&sandbox.base, &store_req, store_n, 32).await;
+    let errors = send_n(&store_server.base, &store_req, store_n, 32).await;
     let took = t.elapsed();
-    let after = sandbox.rss();
+    let after = store_server.rss();
     println!(
-        "stored {store_n} {what} in {:.1} s ({:.0}/s, {errors} errors): RSS {} → {}, {:.0} bytes per {}",
+        "\nstored {store_n} {what} in a fresh process in {:.1} s ({:.0}/s, {errors} errors): RSS {} → {}, {:.0} bytes per {}",
         took.as_secs_f64(),
         store_n as f64 / took.as_secs_f64(),
         mb(before),
@@ -707,16 +729,19 @@ async fn run(args: Args) -> Result<(), String> {
         after.saturating_sub(before) as f64 / store_n as f64,
         what.trim_end_matches('s')
     );
-    let full = load(&sandbox.base, &list, 8, warmup, list_measure).await;
-    println!("| GET {list_path} (8 conns) | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|");
+    let full = load(&store_server.base, &list, 8, warmup, list_measure).await;
+    println!(
+        "\n| GET {list_path} (a client with 10 checks; 8 conns) | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|"
+    );
     println!(
         "| before storing | {:.0} | {:.2} | {:.2} |",
         empty.rps, empty.p50_ms, empty.p99_ms
     );
     println!(
-        "| with {store_n} {what} | {:.0} | {:.2} | {:.2} |",
+        "| with {store_n} other {what} stored | {:.0} | {:.2} | {:.2} |",
         full.rps, full.p50_ms, full.p99_ms
     );
+    drop(store_server);
 
     // Soak: the first workload at 32 connections, journal full, RSS sampled.
     if let Some(p) = prepared
