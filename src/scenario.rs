@@ -123,6 +123,9 @@ pub struct Effect {
     /// Sandbox-time delay before a check leaves `pending`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_delay_ms: Option<u64>,
+    /// Close the connection without answering (after any latency).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_connection: bool,
 }
 
 /// Match rules: every rule present must hold.
@@ -330,6 +333,7 @@ static NO_EFFECT: Effect = Effect {
     error: None,
     latency_ms: None,
     completion_delay_ms: None,
+    drop_connection: false,
 };
 
 impl Selected {

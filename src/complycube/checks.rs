@@ -497,7 +497,7 @@ pub async fn scenario_latency(ms: Option<u64>) {
     }
 }
 
-fn tagged(mut res: Response, name: &str) -> Response {
+pub fn tagged(mut res: Response, name: &str) -> Response {
     res.extensions_mut()
         .insert(MatchedScenario(name.to_owned()));
     res
@@ -527,6 +527,9 @@ async fn create_check(
         .map_err(|e| ApiError::invalid("X-Sandbox-Scenario", e.message()))?;
     let effect = selected.effect();
     scenario_latency(effect.latency_ms).await;
+    if effect.drop_connection {
+        return Ok(tagged(crate::faults::dropped_connection(), selected.name()));
+    }
     if let Some(err) = &effect.error {
         return Ok(tagged(scenario_error(err), selected.name()));
     }

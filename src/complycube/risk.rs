@@ -184,15 +184,14 @@ async fn get_risk_profile(
     if let Some(ms) = effect.latency_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
+    if effect.drop_connection {
+        return Ok(super::checks::tagged(
+            crate::faults::dropped_connection(),
+            selected.name(),
+        ));
+    }
     let mut res = match &effect.error {
-        Some(err) => match &err.body {
-            Some(body) => (
-                StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                axum::Json(body.clone()),
-            )
-                .into_response(),
-            None => ApiError::for_status(err.status).into_response(),
-        },
+        Some(err) => super::checks::scenario_error(err),
         None => {
             let updated_at = address
                 .as_ref()

@@ -216,25 +216,31 @@ async fn handle(
     if let Some(ms) = effect.latency_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
-    let mut res = match &effect.error {
-        Some(err) => match &err.body {
-            Some(b) => (
-                StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                axum::Json(b.clone()),
-            )
-                .into_response(),
-            None => VerifikError::for_status(err.status, cfg.verifik_expired_body).into_response(),
-        },
-        None => {
-            let now = state.core.clocks.now(&token);
-            let ctx = Ctx {
-                now,
-                client: client_id(&token),
-                shape: cfg.verifik_shape,
-                null_liveness: cfg.verifik_null_liveness,
-            };
-            let data = render(ep, &ctx, &body, &probes, &gallery, effect);
-            (StatusCode::OK, axum::Json(envelope(now, data))).into_response()
+    let mut res = if effect.drop_connection {
+        crate::faults::dropped_connection()
+    } else {
+        match &effect.error {
+            Some(err) => match &err.body {
+                Some(b) => (
+                    StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    axum::Json(b.clone()),
+                )
+                    .into_response(),
+                None => {
+                    VerifikError::for_status(err.status, cfg.verifik_expired_body).into_response()
+                }
+            },
+            None => {
+                let now = state.core.clocks.now(&token);
+                let ctx = Ctx {
+                    now,
+                    client: client_id(&token),
+                    shape: cfg.verifik_shape,
+                    null_liveness: cfg.verifik_null_liveness,
+                };
+                let data = render(ep, &ctx, &body, &probes, &gallery, effect);
+                (StatusCode::OK, axum::Json(envelope(now, data))).into_response()
+            }
         }
     };
     res.extensions_mut()

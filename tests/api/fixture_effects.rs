@@ -149,7 +149,16 @@ async fn trigger_complycube(app: &TestApp, file: &str, s: &Scenario, by_header: 
         if let Some(h) = &header {
             req = req.header("X-Sandbox-Scenario", h);
         }
-        let (status, created) = decode(req.send().await.unwrap()).await;
+        let sent = req.send().await;
+        if s.effect.drop_connection {
+            assert!(
+                sent.is_err(),
+                "{file} / {} / {kind}: the connection should drop, got {sent:?}",
+                s.name
+            );
+            continue;
+        }
+        let (status, created) = decode(sent.expect("an answer")).await;
         if s.effect.error.is_some() || status != 200 {
             assert_check_effect(file, s, &kind, status, &created);
             continue;
@@ -205,8 +214,13 @@ async fn trigger_verifik(app: &TestApp, file: &str, s: &Scenario, by_header: boo
     if by_header {
         req = req.header("X-Sandbox-Scenario", &s.name);
     }
-    let (status, res) = decode(req.send().await.unwrap()).await;
     let at = format!("{file} / {}", s.name);
+    let sent = req.send().await;
+    if s.effect.drop_connection {
+        assert!(sent.is_err(), "{at}: the connection should drop");
+        return;
+    }
+    let (status, res) = decode(sent.expect("an answer")).await;
     if let Some(err) = &s.effect.error {
         assert_eq!(status, err.status, "{at}: {res}");
         if let Some(b) = &err.body {
