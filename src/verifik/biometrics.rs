@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodRouter, post};
 use chrono::Timelike;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -39,12 +39,28 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/face-recognition/compare-with-liveness",
-            post(compare_with_liveness),
+            endpoint(Endpoint::CompareWithLiveness),
         )
-        .route("/face-recognition/compare", post(compare))
-        .route("/face-recognition/compare-live", post(compare_live))
-        .route("/face-recognition/liveness", post(liveness))
-        .route("/face-recognition/liveness-score", post(liveness_score))
+        .route("/face-recognition/compare", endpoint(Endpoint::Compare))
+        .route(
+            "/face-recognition/compare-live",
+            endpoint(Endpoint::CompareLive),
+        )
+        .route("/face-recognition/liveness", endpoint(Endpoint::Liveness))
+        .route(
+            "/face-recognition/liveness-score",
+            endpoint(Endpoint::LivenessScore),
+        )
+}
+
+/// The POST handler of one endpoint: every endpoint shares [`handle`].
+fn endpoint(ep: Endpoint) -> MethodRouter<AppState> {
+    post(
+        move |State(state): State<AppState>,
+              token: Token,
+              headers: HeaderMap,
+              VJson(body): VJson| { handle(ep, state, token, headers, body) },
+    )
 }
 
 /// SHA-256 of each image of one request field.
@@ -137,51 +153,6 @@ impl Endpoint {
             _ => Ok((hash_all("probe", false)?, hash_all("gallery", true)?)),
         }
     }
-}
-
-async fn compare_with_liveness(
-    State(state): State<AppState>,
-    token: Token,
-    headers: HeaderMap,
-    VJson(body): VJson,
-) -> Response {
-    handle(Endpoint::CompareWithLiveness, state, token, headers, body).await
-}
-
-async fn compare(
-    State(state): State<AppState>,
-    token: Token,
-    headers: HeaderMap,
-    VJson(body): VJson,
-) -> Response {
-    handle(Endpoint::Compare, state, token, headers, body).await
-}
-
-async fn compare_live(
-    State(state): State<AppState>,
-    token: Token,
-    headers: HeaderMap,
-    VJson(body): VJson,
-) -> Response {
-    handle(Endpoint::CompareLive, state, token, headers, body).await
-}
-
-async fn liveness(
-    State(state): State<AppState>,
-    token: Token,
-    headers: HeaderMap,
-    VJson(body): VJson,
-) -> Response {
-    handle(Endpoint::Liveness, state, token, headers, body).await
-}
-
-async fn liveness_score(
-    State(state): State<AppState>,
-    token: Token,
-    headers: HeaderMap,
-    VJson(body): VJson,
-) -> Response {
-    handle(Endpoint::LivenessScore, state, token, headers, body).await
 }
 
 async fn handle(
