@@ -584,6 +584,18 @@ fn ensure_modifiable(c: &Check, now: Millis) -> Result<(), ApiError> {
     }
 }
 
+/// Changes a stored check, stamps `updatedAt` and renders the result.
+fn change(t: &mut Tenant, oid: ObjectId, now: Millis, f: impl FnOnce(&mut Check)) -> Value {
+    if let Some(c) = t.checks.get_mut(&oid) {
+        f(c);
+        c.updated_at = now;
+    }
+    match t.checks.get(&oid) {
+        Some(c) => render(t, c, now),
+        None => Value::Null,
+    }
+}
+
 fn find<'a>(t: &'a Tenant, id: &str) -> Result<&'a Check, ApiError> {
     let oid = validate::id("check", id)?;
     t.checks
@@ -680,17 +692,11 @@ async fn update_check(
         }
         ensure_modifiable(c, now)?;
         let oid = c.id;
-        if let Some(c) = t.checks.get_mut(&oid) {
+        Ok(change(t, oid, now, |c| {
             if let Some(m) = input.enable_monitoring {
                 c.enable_monitoring = m;
             }
-            c.updated_at = now;
-        }
-        let c = t
-            .checks
-            .get(&oid)
-            .ok_or_else(|| ApiError::not_found("check", &id))?;
-        Ok(render(t, c, now))
+        }))
     })?;
     super::events::emit(
         &state,
@@ -793,17 +799,9 @@ async fn validate_check(
             }
             .to_owned()
         };
-        let c = t
-            .checks
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("check", &id))?;
-        c.validated_outcome = Some(resulting.clone().into_boxed_str());
-        c.updated_at = now;
-        let c = t
-            .checks
-            .get(&oid)
-            .ok_or_else(|| ApiError::not_found("check", &id))?;
-        Ok((resulting, render(t, c, now)))
+        let outcome = resulting.clone().into_boxed_str();
+        let body = change(t, oid, now, |c| c.validated_outcome = Some(outcome));
+        Ok((resulting, body))
     })?;
     super::events::emit(
         &state,
@@ -835,6 +833,14 @@ const REDACTABLE: &[&str] = &[
     "taxIdentificationNumber",
 ];
 
+const REDACTABLE_IMAGES: &[&str] = &[
+    "all",
+    "front",
+    "back",
+    "extracted_face",
+    "extracted_signature",
+];
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RedactInput {
@@ -862,25 +868,8 @@ async fn redact_check(
         }
     }
     for i in &images {
-        if ![
-            "all",
-            "front",
-            "back",
-            "extracted_face",
-            "extracted_signature",
-        ]
-        .contains(&i.as_str())
-        {
-            return Err(ApiError::not_allowed(
-                "images",
-                &[
-                    "all",
-                    "front",
-                    "back",
-                    "extracted_face",
-                    "extracted_signature",
-                ],
-            ));
+        if !REDACTABLE_IMAGES.contains(&i.as_str()) {
+            return Err(ApiError::not_allowed("images", REDACTABLE_IMAGES));
         }
     }
     let now = state.core.clocks.now(&key);
@@ -894,18 +883,10 @@ async fn redact_check(
         }
         ensure_modifiable(c, now)?;
         let oid = c.id;
-        let c = t
-            .checks
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("check", &id))?;
-        let r = c.redacted.get_or_insert_with(Default::default);
-        r.attributes.extend(attributes);
-        r.images.extend(images);
-        c.updated_at = now;
-        let c = t
-            .checks
-            .get(&oid)
-            .ok_or_else(|| ApiError::not_found("check", &id))?;
-        Ok(axum::Json(render(t, c, now)))
+        Ok(axum::Json(change(t, oid, now, |c| {
+            let r = c.redacted.get_or_insert_with(Default::default);
+            r.attributes.extend(attributes);
+            r.images.extend(images);
+        })))
     })
 }
