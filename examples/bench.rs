@@ -66,6 +66,24 @@ fn main() -> Result<(), String> {
 
 // --- processes ----------------------------------------------------------------
 
+/// Resident set size of `pid` from `/proc/<pid>/status` (`VmRSS`), 0 when unknown.
+fn rss_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let kb: u64 = line
+                .trim_start_matches("VmRSS:")
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(kb * 1024)
+        })
+        .unwrap_or(0)
+}
+
 fn free_port() -> Result<u16, String> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
@@ -112,7 +130,7 @@ impl Server {
         self.child.id()
     }
     fn rss(&self) -> u64 {
-        kyc_sandbox::metrics::rss_bytes(Some(self.pid())).unwrap_or(0)
+        rss_bytes(self.pid())
     }
 }
 
@@ -773,7 +791,7 @@ async fn run(args: Args) -> Result<(), String> {
             let mut samples = Vec::new();
             let t = Instant::now();
             while t.elapsed() < soak {
-                samples.push(kyc_sandbox::metrics::rss_bytes(Some(pid)).unwrap_or(0));
+                samples.push(rss_bytes(pid));
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
             samples
@@ -814,7 +832,7 @@ mod baseline {
     use axum::routing::{get, post};
 
     /// The file holding a workload's fixed answer.
-    pub fn answer_file(workload: &str) -> String {
+    pub(crate) fn answer_file(workload: &str) -> String {
         let key: String = workload
             .split_whitespace()
             .next()
@@ -837,7 +855,7 @@ mod baseline {
     }
 
     /// The same routes as the workloads, answering fixed bytes (bodies are read).
-    pub async fn serve(port: u16, answers: Option<PathBuf>) -> Result<(), String> {
+    pub(crate) async fn serve(port: u16, answers: Option<PathBuf>) -> Result<(), String> {
         let (w0, w1, w2, w3) = (
             fixed(&answers, "W0"),
             fixed(&answers, "W1"),

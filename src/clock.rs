@@ -16,6 +16,9 @@ use tokio::sync::Notify;
 
 use crate::ids::Millis;
 
+/// How far a tenant's clock may run ahead of real time: ten thousand years.
+pub(crate) const MAX_OFFSET_MS: Millis = 10_000 * 366 * 86_400_000;
+
 #[derive(Debug, Default, Clone, Copy)]
 struct TenantClock {
     offset_ms: Millis,
@@ -25,14 +28,14 @@ struct TenantClock {
 /// What an admin sees of a tenant's clock.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ClockView {
-    pub now_ms: Millis,
-    pub offset_ms: Millis,
-    pub frozen: bool,
-    pub scale: f64,
+pub(crate) struct ClockView {
+    pub(crate) now_ms: Millis,
+    pub(crate) offset_ms: Millis,
+    pub(crate) frozen: bool,
+    pub(crate) scale: f64,
 }
 
-pub struct Clocks {
+pub(crate) struct Clocks {
     scale: f64,
     start_real: Instant,
     start_wall: Millis,
@@ -42,7 +45,7 @@ pub struct Clocks {
 }
 
 impl Clocks {
-    pub fn new(scale: f64) -> Self {
+    pub(crate) fn new(scale: f64) -> Self {
         let scale = if scale.is_finite() && scale > 0.0 {
             scale
         } else {
@@ -55,10 +58,6 @@ impl Clocks {
             tenants: Mutex::new(HashMap::new()),
             changed: Notify::new(),
         }
-    }
-
-    pub fn scale(&self) -> f64 {
-        self.scale
     }
 
     fn base_now(&self) -> Millis {
@@ -75,12 +74,12 @@ impl Clocks {
     }
 
     /// The tenant's current virtual time.
-    pub fn now(&self, tenant: &str) -> Millis {
+    pub(crate) fn now(&self, tenant: &str) -> Millis {
         let t = self.tenant(tenant);
         t.frozen_at.unwrap_or_else(|| self.base_now() + t.offset_ms)
     }
 
-    pub fn view(&self, tenant: &str) -> ClockView {
+    pub(crate) fn view(&self, tenant: &str) -> ClockView {
         let t = self.tenant(tenant);
         ClockView {
             now_ms: self.now(tenant),
@@ -90,29 +89,34 @@ impl Clocks {
         }
     }
 
-    /// Moves the tenant's clock forward by `ms` (frozen or not).
-    pub fn advance(&self, tenant: &str, ms: Millis) -> ClockView {
+    /// Moves the tenant's clock forward by `ms` (frozen or not); `None`
+    /// (and no change) when that would take it beyond [`MAX_OFFSET_MS`].
+    pub(crate) fn advance(&self, tenant: &str, ms: Millis) -> Option<ClockView> {
         {
             let mut map = self.lock();
             let t = map.entry(tenant.to_owned()).or_default();
-            t.offset_ms += ms;
+            let offset = t
+                .offset_ms
+                .checked_add(ms)
+                .filter(|o| o.abs() <= MAX_OFFSET_MS)?;
+            t.offset_ms = offset;
             if let Some(f) = t.frozen_at.as_mut() {
                 *f += ms;
             }
         }
         self.changed.notify_waiters();
-        self.view(tenant)
+        Some(self.view(tenant))
     }
 
     /// Stops the tenant's clock at its current time.
-    pub fn freeze(&self, tenant: &str) -> ClockView {
+    pub(crate) fn freeze(&self, tenant: &str) -> ClockView {
         let now = self.now(tenant);
         self.lock().entry(tenant.to_owned()).or_default().frozen_at = Some(now);
         self.view(tenant)
     }
 
     /// Lets the tenant's clock run again from where it stands.
-    pub fn unfreeze(&self, tenant: &str) -> ClockView {
+    pub(crate) fn unfreeze(&self, tenant: &str) -> ClockView {
         let base = self.base_now();
         {
             let mut map = self.lock();
@@ -126,18 +130,18 @@ impl Clocks {
     }
 
     /// Forgets one tenant's clock adjustments (tenant reset).
-    pub fn reset(&self, tenant: &str) {
+    pub(crate) fn reset(&self, tenant: &str) {
         self.lock().remove(tenant);
         self.changed.notify_waiters();
     }
 
-    pub fn reset_all(&self) {
+    pub(crate) fn reset_all(&self) {
         self.lock().clear();
         self.changed.notify_waiters();
     }
 
     /// How long to really sleep for `virtual_ms` of the tenant's time to pass.
-    pub fn real_delay(&self, virtual_ms: Millis) -> Duration {
+    pub(crate) fn real_delay(&self, virtual_ms: Millis) -> Duration {
         if virtual_ms <= 0 {
             return Duration::ZERO;
         }
@@ -147,7 +151,7 @@ impl Clocks {
     /// Resolves when some tenant's clock jumps. The future listens from the
     /// moment it is created (not first polled), so a scheduler can create it,
     /// look at what is due, then wait without missing a jump in between.
-    pub fn changed(&self) -> tokio::sync::futures::Notified<'_> {
+    pub(crate) fn changed(&self) -> tokio::sync::futures::Notified<'_> {
         self.changed.notified()
     }
 }
@@ -162,7 +166,7 @@ mod tests {
         let t0 = c.freeze("test_a").now_ms;
         std::thread::sleep(Duration::from_millis(5));
         assert_eq!(c.now("test_a"), t0);
-        c.advance("test_a", 60_000);
+        c.advance("test_a", 60_000).unwrap();
         assert_eq!(c.now("test_a"), t0 + 60_000);
         // Another tenant is untouched.
         assert!(c.now("test_b") < t0 + 60_000);
@@ -172,9 +176,19 @@ mod tests {
     fn unfreeze_continues_from_the_frozen_instant() {
         let c = Clocks::new(1.0);
         let f = c.freeze("k").now_ms;
-        c.advance("k", 10_000);
+        c.advance("k", 10_000).unwrap();
         c.unfreeze("k");
         let now = c.now("k");
         assert!(now >= f + 10_000 && now < f + 11_000);
+    }
+
+    #[test]
+    fn advancing_past_the_bound_changes_nothing() {
+        let c = Clocks::new(1.0);
+        let before = c.view("k").offset_ms;
+        assert!(c.advance("k", Millis::MAX).is_none());
+        assert!(c.advance("k", MAX_OFFSET_MS).is_some());
+        assert!(c.advance("k", 1).is_none());
+        assert_eq!(c.view("k").offset_ms, before + MAX_OFFSET_MS);
     }
 }

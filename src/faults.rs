@@ -10,52 +10,44 @@
 //! Random draws (jitter, error and drop rates) come from a per-tenant RNG
 //! seeded with the profile's seed, so a given tenant replays the same
 //! sequence of faults for the same sequence of requests. This module decides
-//! *what* happens; the composition root renders the vendor's error body.
+//! *what* happens; the vendor's [`Replies`](crate::reply::Replies) render it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRef, State};
-use axum::response::Response;
-use axum::routing::get;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
-use crate::admin::{Admin, AdminError, AdminJson};
-use crate::app::Core;
 use crate::config::Config;
 
 /// The request header that asks for a fault on one request.
-pub const FAULT_HEADER: &str = "x-sandbox-fault";
+pub(crate) const FAULT_HEADER: &str = "x-sandbox-fault";
 
 /// Requests per window the documented sandbox rate limit allows.
-pub const RATE_LIMIT_REQUESTS: usize = 5;
-pub const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(1);
+pub(crate) const RATE_LIMIT_REQUESTS: usize = 5;
+pub(crate) const RATE_LIMIT_WINDOW: Duration = Duration::from_secs(1);
 
 /// What faults apply to a tenant's requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct Profile {
-    pub latency_ms: u64,
-    pub latency_jitter_ms: u64,
+pub(crate) struct Profile {
+    pub(crate) latency_ms: u64,
+    pub(crate) latency_jitter_ms: u64,
     /// 0..1: share of requests answered with `error_status`.
-    pub error_rate: f64,
-    pub error_status: u16,
+    pub(crate) error_rate: f64,
+    pub(crate) error_status: u16,
     /// 0..1: share of requests whose connection is dropped.
-    pub drop_rate: f64,
+    pub(crate) drop_rate: f64,
     /// The vendor's documented rate limit (where it documents one).
-    pub rate_limit: bool,
-    pub seed: u64,
+    pub(crate) rate_limit: bool,
+    pub(crate) seed: u64,
 }
 
 impl Profile {
-    pub fn from_config(c: &Config) -> Self {
+    pub(crate) fn from_config(c: &Config) -> Self {
         Profile {
             latency_ms: c.latency_ms,
             latency_jitter_ms: c.latency_jitter_ms,
@@ -67,7 +59,7 @@ impl Profile {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         for (name, v) in [("errorRate", self.error_rate), ("dropRate", self.drop_rate)] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(format!("'{name}' must be between 0 and 1"));
@@ -82,7 +74,7 @@ impl Profile {
 
 /// What to do with one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Pass,
     /// Answer with this status and the vendor's error body.
     Error(u16),
@@ -93,9 +85,9 @@ pub enum Action {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Plan {
-    pub latency: Option<Duration>,
-    pub action: Action,
+pub(crate) struct Plan {
+    pub(crate) latency: Option<Duration>,
+    pub(crate) action: Action,
 }
 
 struct TenantFaults {
@@ -104,7 +96,7 @@ struct TenantFaults {
     hits: VecDeque<Instant>,
 }
 
-pub struct Faults {
+pub(crate) struct Faults {
     global: Profile,
     /// Whether the global profile injects anything.
     global_active: bool,
@@ -114,7 +106,7 @@ pub struct Faults {
 }
 
 impl Faults {
-    pub fn new(global: Profile) -> Self {
+    pub(crate) fn new(global: Profile) -> Self {
         let global_active = global
             != Profile {
                 error_status: global.error_status,
@@ -139,7 +131,7 @@ impl Faults {
     }
 
     /// The profile in force for a tenant.
-    pub fn profile(&self, tenant: &str) -> Profile {
+    pub(crate) fn profile(&self, tenant: &str) -> Profile {
         self.lock()
             .get(tenant)
             .and_then(|t| t.profile.clone())
@@ -147,7 +139,7 @@ impl Faults {
     }
 
     /// Sets (or with `None` clears) a tenant's profile; restarts its RNG.
-    pub fn set_profile(&self, tenant: &str, profile: Option<Profile>) {
+    pub(crate) fn set_profile(&self, tenant: &str, profile: Option<Profile>) {
         let seed = profile.as_ref().unwrap_or(&self.global).seed;
         let mut map = self.lock();
         let t = map
@@ -173,7 +165,12 @@ impl Faults {
 
     /// Decides the fate of one request. `rate_limited_api` says whether the
     /// vendor documents a rate limit for this route.
-    pub fn decide(&self, tenant: &str, header: Option<&str>, rate_limited_api: bool) -> Plan {
+    pub(crate) fn decide(
+        &self,
+        tenant: &str,
+        header: Option<&str>,
+        rate_limited_api: bool,
+    ) -> Plan {
         let mut plan = Plan {
             latency: None,
             action: Action::Pass,
@@ -245,7 +242,13 @@ impl Faults {
         plan
     }
 
-    pub fn reset_tenant(&self, tenant: &str) {
+    /// Whether the tenant has its own profile (not the global one).
+    pub(crate) fn has_custom(&self, tenant: &str) -> bool {
+        self.lock().get(tenant).is_some_and(|t| t.profile.is_some())
+    }
+
+    /// Forgets the tenant's profile, RNG and rate-limit window (tenant reset).
+    pub(crate) fn reset_tenant(&self, tenant: &str) {
         if self
             .lock()
             .remove(tenant)
@@ -254,86 +257,11 @@ impl Faults {
             self.custom.fetch_sub(1, Ordering::Relaxed);
         }
     }
-}
 
-/// A response hyper refuses to write: its `Content-Length` is not a number,
-/// so hyper discards the head unsent and closes the connection. The client
-/// sees the connection closed with no answer at all, as when a load balancer
-/// or a crashed upstream drops it.
-pub fn dropped_connection() -> Response {
-    let mut res = Response::new(Body::from(Bytes::from_static(b"dropped")));
-    // Never sent; what the request journal records.
-    *res.status_mut() = axum::http::StatusCode::BAD_GATEWAY;
-    res.headers_mut().insert(
-        axum::http::header::CONTENT_LENGTH,
-        axum::http::HeaderValue::from_static("dropped"),
-    );
-    res
-}
-
-// ---------------------------------------------------------------------------
-// Admin: /__admin/faults
-// ---------------------------------------------------------------------------
-
-pub fn router<S>() -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-    Arc<Core>: FromRef<S>,
-{
-    Router::new().route(
-        "/faults",
-        get(get_faults)
-            .put(put_faults)
-            .post(put_faults)
-            .delete(clear_faults),
-    )
-}
-
-fn view(core: &Core, tenant: &str) -> Value {
-    let custom = core
-        .faults
-        .lock()
-        .get(tenant)
-        .is_some_and(|t| t.profile.is_some());
-    json!({
-        "source": if custom { "tenant" } else { "global" },
-        "profile": core.faults.profile(tenant),
-    })
-}
-
-async fn get_faults(
-    admin: Admin,
-    State(core): State<Arc<Core>>,
-) -> Result<axum::Json<Value>, AdminError> {
-    Ok(axum::Json(view(&core, admin.tenant()?)))
-}
-
-async fn put_faults(
-    admin: Admin,
-    State(core): State<Arc<Core>>,
-    AdminJson(p): AdminJson<Profile>,
-) -> Result<axum::Json<Value>, AdminError> {
-    let tenant = admin.tenant()?;
-    let p = Profile {
-        error_status: if p.error_status == 0 {
-            500
-        } else {
-            p.error_status
-        },
-        ..p
-    };
-    p.validate().map_err(AdminError::bad_request)?;
-    core.faults.set_profile(tenant, Some(p));
-    Ok(axum::Json(view(&core, tenant)))
-}
-
-async fn clear_faults(
-    admin: Admin,
-    State(core): State<Arc<Core>>,
-) -> Result<axum::Json<Value>, AdminError> {
-    let tenant = admin.tenant()?;
-    core.faults.set_profile(tenant, None);
-    Ok(axum::Json(view(&core, tenant)))
+    pub(crate) fn reset_all(&self) {
+        self.lock().clear();
+        self.custom.store(0, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]

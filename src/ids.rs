@@ -12,14 +12,14 @@ use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 
 /// A 12-byte ObjectId, rendered as 24 lowercase hex characters.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ObjectId([u8; 12]);
+pub(crate) struct ObjectId([u8; 12]);
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 static PROCESS_RANDOM: OnceLock<[u8; 5]> = OnceLock::new();
 
 impl ObjectId {
     /// A fresh id stamped with `now_ms` (the tenant's clock, so ids sort like `createdAt`).
-    pub fn new(now_ms: i64) -> Self {
+    pub(crate) fn new(now_ms: i64) -> Self {
         let random = PROCESS_RANDOM.get_or_init(rand::random);
         let secs = (now_ms / 1000).clamp(0, u32::MAX as i64) as u32;
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -33,7 +33,7 @@ impl ObjectId {
     /// Parses 24 hex characters (either case). Anything else is `None`, which
     /// callers turn into the vendor's "not found" answer, exactly as for an
     /// unknown but well-formed id.
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         if s.len() != 24 {
             return None;
         }
@@ -42,7 +42,7 @@ impl ObjectId {
         Some(ObjectId(b))
     }
 
-    pub fn bytes(&self) -> &[u8; 12] {
+    pub(crate) fn bytes(&self) -> &[u8; 12] {
         &self.0
     }
 }
@@ -69,21 +69,21 @@ impl serde::Serialize for ObjectId {
 }
 
 /// Milliseconds since the Unix epoch, the unit every clock in the sandbox speaks.
-pub type Millis = i64;
+pub(crate) type Millis = i64;
 
 /// `2020-01-04T17:24:29.146Z`: ISO-8601 UTC with milliseconds.
-pub fn iso_millis(ms: Millis) -> String {
+pub(crate) fn iso_millis(ms: Millis) -> String {
     to_datetime(ms).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub fn to_datetime(ms: Millis) -> DateTime<Utc> {
+pub(crate) fn to_datetime(ms: Millis) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms)
         .single()
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 /// Parses an ISO-8601 / RFC 3339 timestamp or a plain `YYYY-MM-DD` date into millis.
-pub fn parse_time(s: &str) -> Option<Millis> {
+pub(crate) fn parse_time(s: &str) -> Option<Millis> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp_millis());
     }
@@ -92,7 +92,7 @@ pub fn parse_time(s: &str) -> Option<Millis> {
 }
 
 /// A short request id like Verifik's (`ABRCB`): 5 characters of `[A-Z0-9]`.
-pub fn short_id() -> String {
+pub(crate) fn short_id() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     (0..5)
         .map(|_| ALPHABET[rand::random::<usize>() % ALPHABET.len()] as char)

@@ -12,42 +12,50 @@ use serde::Serialize;
 use crate::ids::Millis;
 
 /// Inserted into a response's extensions by a handler that consulted the
-/// scenario engine: the journal records the name.
+/// scenario engine: the journal records the name and which layer chose it.
 #[derive(Debug, Clone)]
-pub struct MatchedScenario(pub String);
+pub(crate) struct MatchedScenario {
+    pub(crate) name: String,
+    /// `armed`, `header`, `fixture` or `default`.
+    pub(crate) source: &'static str,
+}
 
 /// Inserted into a response's extensions by a fallback: no route matched.
 #[derive(Debug, Clone, Copy)]
-pub struct UnknownRoute;
+pub(crate) struct UnknownRoute;
 
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_entries: usize,
-    pub max_bytes: usize,
-    pub body_bytes: usize,
+pub(crate) struct Limits {
+    pub(crate) max_entries: usize,
+    pub(crate) max_bytes: usize,
+    pub(crate) body_bytes: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
-    pub seq: u64,
-    pub at: String,
+pub(crate) struct Entry {
+    pub(crate) seq: u64,
+    pub(crate) at: String,
     #[serde(skip)]
-    pub at_ms: Millis,
-    pub method: String,
-    pub path: String,
+    pub(crate) at_ms: Millis,
+    pub(crate) method: String,
+    pub(crate) path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
-    pub status: u16,
+    pub(crate) query: Option<String>,
+    pub(crate) status: u16,
     /// The scenario that decided the response, or `default`.
-    pub scenario: String,
-    pub unknown_route: bool,
-    pub duration_ms: f64,
+    pub(crate) scenario: String,
+    /// Which layer chose it (`armed`, `header`, `fixture`, `default`);
+    /// absent when the request never consulted the scenario engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) scenario_source: Option<&'static str>,
+    pub(crate) unknown_route: bool,
+    pub(crate) duration_ms: f64,
     /// The request body (UTF-8, lossy), cut to the configured size.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    pub body_bytes: usize,
-    pub body_truncated: bool,
+    pub(crate) body: Option<String>,
+    pub(crate) body_bytes: usize,
+    pub(crate) body_truncated: bool,
 }
 
 impl Entry {
@@ -65,23 +73,23 @@ impl Entry {
 /// Filters for [`Journal::list`]; all present must hold.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Filter {
-    pub method: Option<String>,
-    pub path_prefix: Option<String>,
-    pub status: Option<u16>,
+pub(crate) struct Filter {
+    pub(crate) method: Option<String>,
+    pub(crate) path_prefix: Option<String>,
+    pub(crate) status: Option<u16>,
     /// Only entries at or after this time (RFC 3339 or epoch millis).
-    pub since: Option<String>,
+    pub(crate) since: Option<String>,
     /// Only entries before this time.
-    pub until: Option<String>,
-    pub scenario: Option<String>,
-    pub unknown_route: Option<bool>,
+    pub(crate) until: Option<String>,
+    pub(crate) scenario: Option<String>,
+    pub(crate) unknown_route: Option<bool>,
     /// At most this many entries (newest first).
-    pub limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
 }
 
 impl Filter {
     /// Rejects bounds that are not times, so a typo never silently matches everything.
-    pub fn check(&self) -> Result<(), String> {
+    pub(crate) fn check(&self) -> Result<(), String> {
         for (key, value) in [("since", &self.since), ("until", &self.until)] {
             if let Some(v) = value {
                 if parse_bound(v).is_none() {
@@ -97,14 +105,14 @@ impl Filter {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Listing {
+pub(crate) struct Listing {
     /// Entries returned (after filters and `limit`).
-    pub count: usize,
+    pub(crate) count: usize,
     /// Entries the journal holds for the tenant.
-    pub total_kept: usize,
-    pub kept_bytes: usize,
-    pub evicted: u64,
-    pub items: Vec<Entry>,
+    pub(crate) total_kept: usize,
+    pub(crate) kept_bytes: usize,
+    pub(crate) evicted: u64,
+    pub(crate) items: Vec<Entry>,
 }
 
 #[derive(Default)]
@@ -115,7 +123,7 @@ struct TenantJournal {
     next_seq: u64,
 }
 
-pub struct Journal {
+pub(crate) struct Journal {
     limits: Limits,
     tenants: Mutex<HashMap<String, TenantJournal>>,
 }
@@ -127,14 +135,14 @@ fn parse_bound(s: &str) -> Option<Millis> {
 }
 
 impl Journal {
-    pub fn new(limits: Limits) -> Self {
+    pub(crate) fn new(limits: Limits) -> Self {
         Journal {
             limits,
             tenants: Mutex::default(),
         }
     }
 
-    pub fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         self.limits
     }
 
@@ -143,7 +151,7 @@ impl Journal {
     }
 
     /// Cuts a body to the journal's size.
-    pub fn clip_body(&self, body: &[u8]) -> (Option<String>, bool) {
+    pub(crate) fn clip_body(&self, body: &[u8]) -> (Option<String>, bool) {
         if body.is_empty() {
             return (None, false);
         }
@@ -154,7 +162,7 @@ impl Journal {
         )
     }
 
-    pub fn record(&self, tenant: &str, mut entry: Entry) {
+    pub(crate) fn record(&self, tenant: &str, mut entry: Entry) {
         if self.limits.max_entries == 0 {
             return;
         }
@@ -178,7 +186,7 @@ impl Journal {
     }
 
     /// Newest first.
-    pub fn list(&self, tenant: &str, f: &Filter) -> Listing {
+    pub(crate) fn list(&self, tenant: &str, f: &Filter) -> Listing {
         let map = self.lock();
         let Some(j) = map.get(tenant) else {
             return Listing {
@@ -223,15 +231,15 @@ impl Journal {
     }
 
     /// Evictions over all tenants (for metrics).
-    pub fn evicted_total(&self) -> u64 {
+    pub(crate) fn evicted_total(&self) -> u64 {
         self.lock().values().map(|j| j.evicted).sum()
     }
 
-    pub fn reset(&self, tenant: &str) {
+    pub(crate) fn reset(&self, tenant: &str) {
         self.lock().remove(tenant);
     }
 
-    pub fn reset_all(&self) {
+    pub(crate) fn reset_all(&self) {
         self.lock().clear();
     }
 }
@@ -250,6 +258,7 @@ mod tests {
             query: None,
             status: 200,
             scenario: "default".into(),
+            scenario_source: None,
             unknown_route: false,
             duration_ms: 0.0,
             body,

@@ -2,34 +2,46 @@
 //! identity-verification APIs, so integration tests, CI and QA run against
 //! it instead of the real vendors.
 //!
+//! The public surface is small on purpose: [`Config`] (and the command line
+//! around it), [`build`] and [`serve`]. Everything else is crate-private.
+//!
 //! Modules in reading order:
-//! - [`config`]: flags and `KYC_SANDBOX_*` variables (the only reader of the environment);
-//! - [`app`]: the composition root: shared state, the router, `serve`;
-//! - vendor-neutral core: [`ids`], [`clock`], [`body`], [`store`], [`scenario`],
-//!   [`fixtures`], [`journal`], [`admin`], [`delivery`] (webhook outbox and
-//!   tenant-clock timers), [`faults`] (latency, errors, drops, rate limit);
-//! - vendors: [`complycube`] (`/v1`), [`verifik`] (`/v2/face-recognition`).
+//! - `config`: flags and `KYC_SANDBOX_*` variables (the only reader of the environment);
+//! - `app`: the composition root: builds the core and the vendor plug-ins, the router, `serve`;
+//! - vendor-neutral core: `core`, `tenant`, `vendor` (the plug-in trait), `reply`,
+//!   `ids`, `clock`, `body`, `store`, `scenario`, `fixtures`, `journal`,
+//!   `admin`, `delivery` (webhook outbox and tenant-clock timers), `faults`,
+//!   `metrics`, `layers`, `openapi`;
+//! - vendors: `complycube` (`/v1`), `verifik` (`/v2/face-recognition`).
 //!
 //! The core never imports a vendor module; vendors never import each other.
 
-pub mod app;
-pub mod config;
+mod app;
+mod config;
 
-pub mod admin;
-pub mod body;
-pub mod clock;
-pub mod delivery;
-pub mod faults;
-pub mod fixtures;
-pub mod ids;
-pub mod journal;
-pub mod metrics;
-pub mod openapi;
-pub mod scenario;
-pub mod store;
+mod admin;
+mod body;
+mod clock;
+mod core;
+mod delivery;
+mod faults;
+mod fixtures;
+mod ids;
+mod journal;
+mod layers;
+mod metrics;
+mod number;
+mod openapi;
+mod reply;
+mod scenario;
+mod store;
+mod tenant;
+mod vendor;
 
-pub mod complycube;
-pub mod verifik;
+mod complycube;
+mod verifik;
 
-pub use app::{AppState, build, router, serve};
-pub use config::Config;
+pub use app::{AppState, build, serve};
+pub use config::{
+    Cli, Command, Config, LogFormat, VerifikExpiredBody, VerifikMessages, VerifikShape,
+};

@@ -1,7 +1,7 @@
 //! The `kyc-sandbox` binary: parse flags, start logging, bind, serve.
 
 use clap::Parser;
-use kyc_sandbox::config::{Cli, Command, LogFormat};
+use kyc_sandbox::{Cli, Command, LogFormat};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -40,10 +40,10 @@ async fn main() -> std::process::ExitCode {
     let bound = listener
         .local_addr()
         .map_or_else(|_| addr.to_string(), |a| a.to_string());
+    let scenarios = state.fixture_scenarios();
     tracing::info!(
-        scenarios = state.core.fixtures.view().scenarios,
-        "kyc-sandbox listening on http://{bound} with {} fixture scenarios",
-        state.core.fixtures.view().scenarios
+        scenarios,
+        "kyc-sandbox listening on http://{bound} with {scenarios} fixture scenarios"
     );
     match kyc_sandbox::serve(listener, state, shutdown_signal()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

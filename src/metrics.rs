@@ -11,20 +11,14 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-
-use crate::app::AppState;
-
 /// The route label for a request no route matched.
-pub const UNMATCHED: &str = "unmatched";
+pub(crate) const UNMATCHED: &str = "unmatched";
 
 /// One route's series: (vendor, status, count); a route has very few.
 type RouteSeries = Vec<(&'static str, u16, u64)>;
 
-/// Counters shared by the whole process; lives in [`crate::app::Core`].
-pub struct Metrics {
+/// Counters shared by the whole process; lives in [`crate::core::Core`].
+pub(crate) struct Metrics {
     started: Instant,
     /// route → its series.
     requests: Mutex<HashMap<Box<str>, RouteSeries>>,
@@ -45,24 +39,11 @@ impl Default for Metrics {
     }
 }
 
-/// The vendor a path belongs to (the `vendor` label).
-pub fn vendor_of(path: &str) -> &'static str {
-    if path.starts_with("/v1/") || path == "/v1" {
-        "complycube"
-    } else if path.starts_with("/v2/") || path == "/v2" {
-        "verifik"
-    } else if path.starts_with("/__admin") {
-        "admin"
-    } else {
-        "sandbox"
-    }
-}
-
 impl Metrics {
-    /// Counts one answered request. `route` is the matched route pattern
-    /// (e.g. `/v1/clients/{id}`) or [`UNMATCHED`].
-    pub fn request(&self, path: &str, route: &str, status: u16) {
-        let vendor = vendor_of(path);
+    /// Counts one answered request. `vendor` is the plug-in that answered
+    /// (`admin` for the admin API, `sandbox` otherwise); `route` is the
+    /// matched route pattern (e.g. `/v1/clients/{id}`) or [`UNMATCHED`].
+    pub(crate) fn request(&self, vendor: &'static str, route: &str, status: u16) {
         let mut map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
         let series = match map.get_mut(route) {
             Some(s) => s,
@@ -78,7 +59,7 @@ impl Metrics {
     }
 
     /// Counts a request whose response was decided by the named scenario.
-    pub fn scenario_matched(&self, name: &str) {
+    pub(crate) fn scenario_matched(&self, name: &str) {
         let mut map = self.scenarios.lock().unwrap_or_else(|e| e.into_inner());
         match map.get_mut(name) {
             Some(n) => *n += 1,
@@ -89,22 +70,22 @@ impl Metrics {
     }
 
     /// A webhook delivery got a 2xx from the receiver.
-    pub fn webhook_delivered(&self) {
+    pub(crate) fn webhook_delivered(&self) {
         self.webhooks_delivered.fetch_add(1, Ordering::Relaxed);
     }
 
     /// A webhook delivery attempt failed (connection error, timeout, non-2xx).
-    pub fn webhook_failed(&self) {
+    pub(crate) fn webhook_failed(&self) {
         self.webhooks_failed.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Seconds since the process started serving.
-    pub fn uptime_seconds(&self) -> f64 {
+    pub(crate) fn uptime_seconds(&self) -> f64 {
         self.started.elapsed().as_secs_f64()
     }
 
     /// Renders every metric in the Prometheus text format (version 0.0.4).
-    pub fn render(&self, journal_evictions: u64) -> String {
+    pub(crate) fn render(&self, journal_evictions: u64) -> String {
         let mut out = String::with_capacity(4096);
         header_lines(
             &mut out,
@@ -194,7 +175,7 @@ impl Metrics {
             "kyc_sandbox_uptime_seconds {:.3}",
             self.uptime_seconds()
         );
-        if let Some(rss) = rss_bytes(None) {
+        if let Some(rss) = rss_bytes() {
             header_lines(
                 &mut out,
                 "process_resident_memory_bytes",
@@ -213,7 +194,7 @@ fn header_lines(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 /// Escapes a label value: backslash, double quote and line feed.
-pub fn escape(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape(value: &str) -> std::borrow::Cow<'_, str> {
     if !value.contains(['\\', '"', '\n']) {
         return value.into();
     }
@@ -229,14 +210,10 @@ pub fn escape(value: &str) -> std::borrow::Cow<'_, str> {
     s.into()
 }
 
-/// Resident set size of this process (`None`) or of `pid`, from
-/// `/proc/<pid>/status` (`VmRSS`, in kB). `None` where /proc is missing.
-pub fn rss_bytes(pid: Option<u32>) -> Option<u64> {
-    let path = match pid {
-        Some(p) => format!("/proc/{p}/status"),
-        None => "/proc/self/status".to_owned(),
-    };
-    let text = std::fs::read_to_string(path).ok()?;
+/// Resident set size of this process, from `/proc/self/status` (`VmRSS`,
+/// in kB). `None` where /proc is missing.
+fn rss_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line
         .trim_start_matches("VmRSS:")
@@ -248,20 +225,6 @@ pub fn rss_bytes(pid: Option<u32>) -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// `GET /metrics`.
-pub async fn handler(State(state): State<AppState>) -> Response {
-    let core = &state.core;
-    let body = core.metrics.render(core.journal.evicted_total());
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        body,
-    )
-        .into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,10 +232,10 @@ mod tests {
     #[test]
     fn counts_render_sorted_and_escaped() {
         let m = Metrics::default();
-        m.request("/v1/clients/abc", "/v1/clients/{id}", 200);
-        m.request("/v1/clients/abd", "/v1/clients/{id}", 200);
-        m.request("/v1/nope", UNMATCHED, 404);
-        m.request("/v2/face-recognition/x", UNMATCHED, 404);
+        m.request("complycube", "/v1/clients/{id}", 200);
+        m.request("complycube", "/v1/clients/{id}", 200);
+        m.request("complycube", UNMATCHED, 404);
+        m.request("verifik", UNMATCHED, 404);
         m.scenario_matched("a \"quoted\"\\name\nline");
         m.webhook_delivered();
         m.webhook_failed();
@@ -299,14 +262,5 @@ mod tests {
                 "undeclared metric in line {line}"
             );
         }
-    }
-
-    #[test]
-    fn vendors_by_prefix() {
-        assert_eq!(vendor_of("/v1/checks"), "complycube");
-        assert_eq!(vendor_of("/v2/face-recognition/liveness"), "verifik");
-        assert_eq!(vendor_of("/__admin/health"), "admin");
-        assert_eq!(vendor_of("/metrics"), "sandbox");
-        assert_eq!(vendor_of("/v10/x"), "sandbox");
     }
 }

@@ -1,49 +1,25 @@
 //! `GET /openapi.json`: an OpenAPI 3.1 description of every route served.
 //!
-//! The document is generated from [`ROUTES`], a plain table: one row per
-//! (method, path). Adding a route to the router means adding its row here;
+//! The document is generated from plain tables: the core's [`ROUTES`] and
+//! every vendor plug-in's own (one row per method and path, with the
+//! schemas the rows name). Adding a route to a router means adding its row;
 //! the integration tests probe every row against the router and fail on a
 //! documented route the router does not know, and on a vendor route the
-//! router serves that the table does not list. Schemas stay light: named
-//! objects in [`schemas`] with their key fields, open to further keys.
+//! router serves that no table lists. Schemas stay light: named objects with
+//! their key fields, open to further keys.
 
 use std::collections::BTreeMap;
 
-use axum::Json;
 use serde_json::{Map, Value, json};
 
-/// Which part of the surface a route belongs to (the OpenAPI tag).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tag {
-    ComplyCube,
-    Verifik,
-    Admin,
-    Operations,
-}
-
-impl Tag {
-    pub fn name(self) -> &'static str {
-        match self {
-            Tag::ComplyCube => "ComplyCube",
-            Tag::Verifik => "Verifik",
-            Tag::Admin => "Sandbox admin",
-            Tag::Operations => "Operations",
-        }
-    }
-
-    fn error_schema(self) -> Option<&'static str> {
-        match self {
-            Tag::ComplyCube => Some("ComplyCubeError"),
-            Tag::Verifik => Some("VerifikError"),
-            Tag::Admin => Some("AdminError"),
-            Tag::Operations => None,
-        }
-    }
-}
+/// The tag of the sandbox's own admin API.
+pub(crate) const ADMIN: &str = "Sandbox admin";
+/// The tag of metrics and this document.
+pub(crate) const OPERATIONS: &str = "Operations";
 
 /// What a successful call returns.
 #[derive(Debug, Clone, Copy)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// A JSON body of the named schema, with this status.
     Json(u16, &'static str),
     /// No body (e.g. 204 on delete).
@@ -54,22 +30,23 @@ pub enum Reply {
 
 /// One documented route.
 #[derive(Debug, Clone, Copy)]
-pub struct Route {
+pub(crate) struct Route {
     /// Upper-case HTTP method.
-    pub method: &'static str,
+    pub(crate) method: &'static str,
     /// Full path with `{param}` placeholders, exactly as the router spells it.
-    pub path: &'static str,
-    pub tag: Tag,
-    pub summary: &'static str,
+    pub(crate) path: &'static str,
+    /// The OpenAPI tag (a vendor's name, [`ADMIN`] or [`OPERATIONS`]).
+    pub(crate) tag: &'static str,
+    pub(crate) summary: &'static str,
     /// The JSON request body's schema, if the route takes one.
-    pub request: Option<&'static str>,
-    pub reply: Reply,
+    pub(crate) request: Option<&'static str>,
+    pub(crate) reply: Reply,
 }
 
-const fn r(
+pub(crate) const fn r(
     method: &'static str,
     path: &'static str,
-    tag: Tag,
+    tag: &'static str,
     summary: &'static str,
     request: Option<&'static str>,
     reply: Reply,
@@ -84,190 +61,64 @@ const fn r(
     }
 }
 
-use Reply::{Empty, Json as J, Text};
-use Tag::{Admin, ComplyCube, Operations, Verifik};
+/// What a vendor plug-in adds to the document.
+pub(crate) struct Part {
+    /// Its tag and what it says about it.
+    pub(crate) tag: &'static str,
+    pub(crate) description: &'static str,
+    /// The schema its error answers follow.
+    pub(crate) error_schema: &'static str,
+    /// Its security scheme: name and definition.
+    pub(crate) security: (&'static str, fn() -> Value),
+    pub(crate) routes: &'static [Route],
+    /// The schemas its rows name.
+    pub(crate) schemas: fn() -> Map<String, Value>,
+}
 
-/// Every route the router serves. Keep grouped by tag, in router order.
+use Reply::{Empty, Json as J, Text};
+
+/// The core's own routes. Keep grouped, in router order.
 #[rustfmt::skip]
-pub const ROUTES: &[Route] = &[
-    // --- Operations -------------------------------------------------------
-    r("GET", "/metrics", Operations, "Prometheus metrics", None, Text),
-    r("GET", "/openapi.json", Operations, "This OpenAPI document", None, J(200, "Object")),
-    // --- ComplyCube /v1 ---------------------------------------------------
-    r("POST", "/v1/clients", ComplyCube, "Create a client", Some("ClientInput"), J(200, "Client")),
-    r("GET", "/v1/clients", ComplyCube, "List clients", None, J(200, "Page")),
-    r("GET", "/v1/clients/{id}", ComplyCube, "Get a client", None, J(200, "Client")),
-    r("POST", "/v1/clients/{id}", ComplyCube, "Update a client", Some("ClientInput"), J(200, "Client")),
-    r("PUT", "/v1/clients/{id}", ComplyCube, "Update a client (alias of POST)", Some("ClientInput"), J(200, "Client")),
-    r("PATCH", "/v1/clients/{id}", ComplyCube, "Update a client (alias of POST)", Some("ClientInput"), J(200, "Client")),
-    r("DELETE", "/v1/clients/{id}", ComplyCube, "Delete a client", None, Empty(204)),
-    r("GET", "/v1/clients/{id}/riskProfile", ComplyCube, "Get a client's risk profile", None, J(200, "Object")),
-    r("POST", "/v1/addresses", ComplyCube, "Create an address", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/addresses", ComplyCube, "List a client's addresses (?clientId=)", None, J(200, "Page")),
-    r("GET", "/v1/addresses/{id}", ComplyCube, "Get an address", None, J(200, "Object")),
-    r("POST", "/v1/addresses/{id}", ComplyCube, "Update an address", Some("Object"), J(200, "Object")),
-    r("PUT", "/v1/addresses/{id}", ComplyCube, "Update an address (alias of POST)", Some("Object"), J(200, "Object")),
-    r("PATCH", "/v1/addresses/{id}", ComplyCube, "Update an address (alias of POST)", Some("Object"), J(200, "Object")),
-    r("DELETE", "/v1/addresses/{id}", ComplyCube, "Delete an address", None, Empty(204)),
-    r("POST", "/v1/documents", ComplyCube, "Create a document", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/documents", ComplyCube, "List a client's documents (?clientId=)", None, J(200, "Page")),
-    r("GET", "/v1/documents/{id}", ComplyCube, "Get a document", None, J(200, "Object")),
-    r("POST", "/v1/documents/{id}", ComplyCube, "Update a document", Some("Object"), J(200, "Object")),
-    r("PUT", "/v1/documents/{id}", ComplyCube, "Update a document (alias of POST)", Some("Object"), J(200, "Object")),
-    r("PATCH", "/v1/documents/{id}", ComplyCube, "Update a document (alias of POST)", Some("Object"), J(200, "Object")),
-    r("DELETE", "/v1/documents/{id}", ComplyCube, "Delete a document", None, Empty(204)),
-    r("POST", "/v1/documents/{id}/upload/{side}", ComplyCube, "Upload a document image (front or back)", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/documents/{id}/download/{side}", ComplyCube, "Download a document image", None, J(200, "Object")),
-    r("GET", "/v1/documents/{id}/images/{imageId}/download", ComplyCube, "Download a document image by id", None, J(200, "Object")),
-    r("DELETE", "/v1/documents/{id}/{side}", ComplyCube, "Delete a document image", None, Empty(204)),
-    r("POST", "/v1/documents/{id}/redact", ComplyCube, "Redact a document", Some("Object"), J(200, "Object")),
-    r("POST", "/v1/livePhotos", ComplyCube, "Upload a live photo", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/livePhotos", ComplyCube, "List a client's live photos (?clientId=)", None, J(200, "Page")),
-    r("GET", "/v1/livePhotos/{id}", ComplyCube, "Get a live photo", None, J(200, "Object")),
-    r("GET", "/v1/livePhotos/{id}/download", ComplyCube, "Download a live photo", None, J(200, "Object")),
-    r("POST", "/v1/livePhotos/{id}/redact", ComplyCube, "Redact a live photo", Some("Object"), J(200, "Object")),
-    r("DELETE", "/v1/livePhotos/{id}", ComplyCube, "Delete a live photo", None, Empty(204)),
-    r("GET", "/v1/liveVideos", ComplyCube, "List a client's live videos (?clientId=)", None, J(200, "Page")),
-    r("GET", "/v1/liveVideos/{id}", ComplyCube, "Get a live video", None, J(200, "Object")),
-    r("POST", "/v1/liveVideos/{id}/redact", ComplyCube, "Redact a live video", Some("Object"), J(200, "Object")),
-    r("DELETE", "/v1/liveVideos/{id}", ComplyCube, "Delete a live video", None, Empty(204)),
-    r("POST", "/v1/checks", ComplyCube, "Create a check (answers pending)", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/checks", ComplyCube, "List checks", None, J(200, "Page")),
-    r("GET", "/v1/checks/{id}", ComplyCube, "Get a check", None, J(200, "Object")),
-    r("POST", "/v1/checks/{id}", ComplyCube, "Update a screening check", Some("Object"), J(200, "Object")),
-    r("PUT", "/v1/checks/{id}", ComplyCube, "Update a screening check (alias of POST)", Some("Object"), J(200, "Object")),
-    r("PATCH", "/v1/checks/{id}", ComplyCube, "Update a screening check (alias of POST)", Some("Object"), J(200, "Object")),
-    r("POST", "/v1/checks/{id}/validate", ComplyCube, "Validate a check outcome", Some("Object"), J(200, "Object")),
-    r("POST", "/v1/checks/{id}/redact", ComplyCube, "Redact a document check", Some("Object"), J(200, "Object")),
-    r("POST", "/v1/tokens", ComplyCube, "Create an SDK token", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/reports", ComplyCube, "Generate a client or check report (?clientId= | ?checkId=)", None, J(200, "Object")),
-    r("POST", "/v1/webhooks", ComplyCube, "Create a webhook (the only answer carrying its secret)", Some("Object"), J(200, "Object")),
-    r("GET", "/v1/webhooks", ComplyCube, "List webhooks", None, J(200, "Page")),
-    r("GET", "/v1/webhooks/{id}", ComplyCube, "Get a webhook", None, J(200, "Object")),
-    r("POST", "/v1/webhooks/{id}", ComplyCube, "Update a webhook", Some("Object"), J(200, "Object")),
-    r("PUT", "/v1/webhooks/{id}", ComplyCube, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
-    r("PATCH", "/v1/webhooks/{id}", ComplyCube, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
-    r("DELETE", "/v1/webhooks/{id}", ComplyCube, "Delete a webhook", None, Empty(204)),
-    // --- Verifik /v2 ------------------------------------------------------
-    r("POST", "/v2/face-recognition/compare-with-liveness", Verifik, "Compare a probe with a gallery, then check the probe's liveness", Some("Object"), J(200, "VerifikEnvelope")),
-    r("POST", "/v2/face-recognition/compare", Verifik, "Compare faces 1:N", Some("Object"), J(200, "VerifikEnvelope")),
-    r("POST", "/v2/face-recognition/compare-live", Verifik, "Compare and check liveness in one call", Some("Object"), J(200, "VerifikEnvelope")),
-    r("POST", "/v2/face-recognition/liveness", Verifik, "Passive liveness", Some("Object"), J(200, "VerifikEnvelope")),
-    r("POST", "/v2/face-recognition/liveness-score", Verifik, "Passive liveness score", Some("Object"), J(200, "VerifikEnvelope")),
-    r("POST", "/v2/face-recognition/search", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
-    r("POST", "/v2/face-recognition/search-live-face", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
-    r("POST", "/v2/face-recognition/search-active-user", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
-    r("POST", "/v2/face-recognition/search/crops", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
-    r("POST", "/v2/face-recognition/detect", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
-    r("POST", "/v2/face-recognition/verify", Verifik, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
-    // --- Sandbox admin /__admin ----------------------------------------------
-    r("GET", "/__admin/health", Admin, "Liveness, readiness and fixture status", None, J(200, "Health")),
-    r("GET", "/__admin/scenarios", Admin, "Scenario catalog and this tenant's armed scenarios", None, J(200, "Object")),
-    r("POST", "/__admin/scenarios", Admin, "Arm a scenario (by name or inline) for this tenant", Some("ArmScenario"), J(201, "Object")),
-    r("DELETE", "/__admin/scenarios/{name}", Admin, "Disarm a scenario", None, Empty(204)),
-    r("POST", "/__admin/reset", Admin, "Reset this tenant (or everything with ?all=true)", None, J(200, "Object")),
-    r("GET", "/__admin/requests", Admin, "This tenant's request journal, newest first", None, J(200, "Journal")),
-    r("GET", "/__admin/clock", Admin, "This tenant's sandbox clock", None, J(200, "Clock")),
-    r("POST", "/__admin/clock/advance", Admin, "Move the clock forward", Some("ClockAdvance"), J(200, "Clock")),
-    r("POST", "/__admin/clock/freeze", Admin, "Freeze the clock", None, J(200, "Clock")),
-    r("POST", "/__admin/clock/unfreeze", Admin, "Let the clock run again", None, J(200, "Clock")),
-    r("POST", "/__admin/complycube/liveVideos", Admin, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
-    r("POST", "/__admin/verifik/tokens/expire", Admin, "Make a Verifik token answer 403", Some("Object"), J(200, "Object")),
-    r("POST", "/__admin/verifik/tokens/unexpire", Admin, "Lift a Verifik token's expiry", Some("Object"), J(200, "Object")),
-    r("GET", "/__admin/webhooks/deliveries", Admin, "This tenant's webhook outbox; ?wait= long-polls for a match", None, J(200, "Object")),
-    r("POST", "/__admin/webhooks/deliveries/{id}/redeliver", Admin, "Send a delivery again now, same event id", None, J(200, "Object")),
-    r("GET", "/__admin/faults", Admin, "This tenant's fault profile", None, J(200, "Object")),
-    r("PUT", "/__admin/faults", Admin, "Set this tenant's fault profile", Some("Object"), J(200, "Object")),
-    r("POST", "/__admin/faults", Admin, "Set this tenant's fault profile (alias of PUT)", Some("Object"), J(200, "Object")),
-    r("DELETE", "/__admin/faults", Admin, "Return to the global fault flags", None, J(200, "Object")),
+pub(crate) const ROUTES: &[Route] = &[
+    r("GET", "/metrics", OPERATIONS, "Prometheus metrics", None, Text),
+    r("GET", "/openapi.json", OPERATIONS, "This OpenAPI document", None, J(200, "Object")),
+    r("GET", "/__admin/health", ADMIN, "Liveness, readiness and fixture status", None, J(200, "Health")),
+    r("GET", "/__admin/scenarios", ADMIN, "Scenario catalog and this tenant's armed scenarios", None, J(200, "Object")),
+    r("POST", "/__admin/scenarios", ADMIN, "Arm a scenario (by name or inline) for this tenant", Some("ArmScenario"), J(201, "Object")),
+    r("DELETE", "/__admin/scenarios/{name}", ADMIN, "Disarm a scenario", None, Empty(204)),
+    r("POST", "/__admin/reset", ADMIN, "Reset this tenant (or everything with ?all=true)", None, J(200, "Object")),
+    r("GET", "/__admin/requests", ADMIN, "This tenant's request journal, newest first", None, J(200, "Journal")),
+    r("GET", "/__admin/clock", ADMIN, "This tenant's sandbox clock", None, J(200, "Clock")),
+    r("POST", "/__admin/clock/advance", ADMIN, "Move the clock forward", Some("ClockAdvance"), J(200, "Clock")),
+    r("POST", "/__admin/clock/freeze", ADMIN, "Freeze the clock", None, J(200, "Clock")),
+    r("POST", "/__admin/clock/unfreeze", ADMIN, "Let the clock run again", None, J(200, "Clock")),
+    r("GET", "/__admin/webhooks/deliveries", ADMIN, "This tenant's webhook outbox; ?wait= long-polls for a match", None, J(200, "Object")),
+    r("POST", "/__admin/webhooks/deliveries/{id}/redeliver", ADMIN, "Send a delivery again now, same event id", None, J(200, "Object")),
+    r("GET", "/__admin/faults", ADMIN, "This tenant's fault profile", None, J(200, "Object")),
+    r("PUT", "/__admin/faults", ADMIN, "Set this tenant's fault profile", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/faults", ADMIN, "Set this tenant's fault profile (alias of PUT)", Some("Object"), J(200, "Object")),
+    r("DELETE", "/__admin/faults", ADMIN, "Return to the global fault flags", None, J(200, "Object")),
 ];
 
-/// Named schemas referenced by [`ROUTES`]. Objects stay open
-/// (`additionalProperties` allowed) so vendor fields need no listing here.
-pub fn schemas() -> Map<String, Value> {
-    let open = |props: Value, required: &[&str]| {
-        let mut s = json!({"type": "object", "properties": props});
-        if !required.is_empty() {
-            s["required"] = json!(required);
-        }
-        s
-    };
+/// An object schema with these properties, open to more.
+pub(crate) fn open(props: Value, required: &[&str]) -> Value {
+    let mut s = json!({"type": "object", "properties": props});
+    if !required.is_empty() {
+        s["required"] = json!(required);
+    }
+    s
+}
+
+/// The core's schemas (vendors bring their own).
+fn core_schemas() -> Map<String, Value> {
     let string = json!({"type": "string"});
     let mut m = Map::new();
     m.insert("Object".into(), json!({"type": "object"}));
-    m.insert(
-        "VerifikEnvelope".into(),
-        open(
-            json!({
-                "id": string,
-                "data": {"type": "object"},
-                "signature": open(json!({"dateTime": string, "message": string}), &["dateTime", "message"]),
-            }),
-            &["id", "data", "signature"],
-        ),
-    );
-    m.insert(
-        "ComplyCubeError".into(),
-        open(
-            json!({"type": string, "message": string, "param": string}),
-            &["type", "message"],
-        ),
-    );
-    m.insert(
-        "VerifikError".into(),
-        open(json!({"code": string, "message": string}), &["message"]),
-    );
     m.insert(
         "AdminError".into(),
         open(
             json!({"error": string, "message": string}),
             &["error", "message"],
-        ),
-    );
-    m.insert(
-        "Page".into(),
-        open(
-            json!({
-                "page": {"type": "integer"},
-                "pageSize": {"type": "integer"},
-                "totalItems": {"type": "integer"},
-                "pages": {"type": "integer"},
-                "items": {"type": "array", "items": {"type": "object"}},
-            }),
-            &["items"],
-        ),
-    );
-    m.insert(
-        "ClientInput".into(),
-        open(
-            json!({
-                "type": {"type": "string", "enum": ["person", "company"]},
-                "email": string,
-                "mobile": string,
-                "telephone": string,
-                "externalId": string,
-                "joinedDate": string,
-                "personDetails": {"type": "object"},
-                "companyDetails": {"type": "object"},
-                "metadata": {"type": "object"},
-            }),
-            &[],
-        ),
-    );
-    m.insert(
-        "Client".into(),
-        open(
-            json!({
-                "id": string,
-                "type": {"type": "string", "enum": ["person", "company"]},
-                "entityName": string,
-                "email": string,
-                "personDetails": {"type": "object"},
-                "companyDetails": {"type": "object"},
-                "createdAt": {"type": "string", "format": "date-time"},
-                "updatedAt": {"type": "string", "format": "date-time"},
-            }),
-            &["id", "type", "createdAt"],
         ),
     );
     m.insert(
@@ -346,11 +197,11 @@ fn operation_id(route: &Route) -> String {
     id
 }
 
-fn operation(route: &Route) -> Value {
+fn operation(route: &Route, parts: &[&Part]) -> Value {
     let mut op = json!({
         "operationId": operation_id(route),
         "summary": route.summary,
-        "tags": [route.tag.name()],
+        "tags": [route.tag],
     });
     let params: Vec<Value> = route
         .path
@@ -388,73 +239,127 @@ fn operation(route: &Route) -> Value {
             );
         }
     }
-    if let Some(err) = route.tag.error_schema() {
+    let vendor = parts.iter().find(|p| p.tag == route.tag);
+    let error = match (route.tag, vendor) {
+        (ADMIN, _) => Some("AdminError"),
+        (_, Some(p)) => Some(p.error_schema),
+        _ => None,
+    };
+    if let Some(err) = error {
         responses.insert(
             "default".into(),
             json!({"description": "Error", "content": {"application/json": {"schema": schema_ref(err)}}}),
         );
     }
     op["responses"] = Value::Object(responses);
-    match route.tag {
-        Tag::ComplyCube => op["security"] = json!([{"complyCubeApiKey": []}]),
-        Tag::Verifik => op["security"] = json!([{"verifikToken": []}]),
-        Tag::Admin => op["security"] = json!([{}, {"adminToken": []}]),
-        Tag::Operations => {}
+    match (route.tag, vendor) {
+        (ADMIN, _) => op["security"] = json!([{}, {"adminToken": []}]),
+        (_, Some(p)) => op["security"] = json!([{p.security.0: []}]),
+        _ => {}
     }
     op
 }
 
-/// The whole document.
-pub fn document() -> Value {
+/// Every route: the core's and the vendors'.
+pub(crate) fn routes<'a>(parts: &'a [&'a Part]) -> impl Iterator<Item = &'a Route> {
+    ROUTES
+        .iter()
+        .chain(parts.iter().flat_map(|p| p.routes.iter()))
+}
+
+/// The whole document for these vendor parts.
+pub(crate) fn document(parts: &[&Part]) -> Value {
     let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-    for route in ROUTES {
+    for route in routes(parts) {
         paths
             .entry(route.path)
             .or_default()
-            .insert(route.method.to_ascii_lowercase(), operation(route));
+            .insert(route.method.to_ascii_lowercase(), operation(route, parts));
     }
+    let mut schemas = core_schemas();
+    let mut schemes = Map::new();
+    let mut tags: Vec<Value> = Vec::new();
+    for p in parts {
+        schemas.extend((p.schemas)());
+        schemes.insert(p.security.0.into(), (p.security.1)());
+        tags.push(json!({"name": p.tag, "description": p.description}));
+    }
+    schemes.insert(
+        "adminToken".into(),
+        json!({"type": "apiKey", "in": "header", "name": "X-Admin-Token"}),
+    );
+    tags.push(
+        json!({"name": ADMIN, "description": "Sandbox control: scenarios, journal, clock, reset."}),
+    );
+    tags.push(json!({"name": OPERATIONS, "description": "Metrics and this document."}));
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "kyc-sandbox",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Self-hosted sandbox emulating the ComplyCube (/v1) and Verifik (/v2/face-recognition) APIs, plus its own admin API (/__admin).",
+            "description": "Self-hosted sandbox emulating identity-verification APIs, plus its own admin API (/__admin).",
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": "http://localhost:8080"}],
-        "tags": [
-            {"name": Tag::ComplyCube.name(), "description": "ComplyCube API emulation; the API key in 'Authorization' is the tenant."},
-            {"name": Tag::Verifik.name(), "description": "Verifik face-recognition emulation; the token in 'Authorization' is the tenant."},
-            {"name": Tag::Admin.name(), "description": "Sandbox control: scenarios, journal, clock, reset."},
-            {"name": Tag::Operations.name(), "description": "Metrics and this document."},
-        ],
+        "tags": tags,
         "paths": paths,
         "components": {
-            "schemas": schemas(),
-            "securitySchemes": {
-                "complyCubeApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"},
-                "verifikToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-                "adminToken": {"type": "apiKey", "in": "header", "name": "X-Admin-Token"},
-            },
+            "schemas": schemas,
+            "securitySchemes": schemes,
         },
     })
-}
-
-/// `GET /openapi.json`.
-pub async fn handler() -> Json<Value> {
-    Json(document())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn part() -> Part {
+        static ROWS: &[Route] = &[
+            r(
+                "GET",
+                "/v9/things/{id}",
+                "Vendor",
+                "Get a thing",
+                None,
+                Reply::Json(200, "Thing"),
+            ),
+            r(
+                "POST",
+                "/__admin/v9/thing",
+                ADMIN,
+                "Make a thing",
+                Some("Object"),
+                Reply::Json(200, "Object"),
+            ),
+        ];
+        Part {
+            tag: "Vendor",
+            description: "d",
+            error_schema: "VendorError",
+            security: (
+                "vendorKey",
+                || json!({"type": "apiKey", "in": "header", "name": "Authorization"}),
+            ),
+            routes: ROWS,
+            schemas: || {
+                let mut m = Map::new();
+                m.insert("Thing".into(), json!({"type": "object"}));
+                m.insert("VendorError".into(), json!({"type": "object"}));
+                m
+            },
+        }
+    }
+
     #[test]
     fn every_referenced_schema_exists_and_rows_are_unique() {
-        let schemas = schemas();
+        let p = part();
+        let parts = [&p];
+        let doc = document(&parts);
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
         let mut seen = std::collections::HashSet::new();
         let mut ids = std::collections::HashSet::new();
-        for route in ROUTES {
+        for route in routes(&parts) {
             assert!(
                 seen.insert((route.method, route.path)),
                 "duplicate row {} {}",
@@ -466,16 +371,10 @@ mod tests {
                 "duplicate operationId for {}",
                 route.path
             );
-            assert!(
-                ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&route.method),
-                "method {}",
-                route.method
-            );
             let mut names: Vec<&str> = route.request.into_iter().collect();
             if let Reply::Json(_, s) = route.reply {
                 names.push(s);
             }
-            names.extend(route.tag.error_schema());
             for name in names {
                 assert!(
                     schemas.contains_key(name),
@@ -488,11 +387,18 @@ mod tests {
     }
 
     #[test]
-    fn path_parameters_are_declared() {
-        let doc = document();
-        let op = &doc["paths"]["/v1/clients/{id}"]["get"];
+    fn operations_carry_parameters_security_and_errors() {
+        let p = part();
+        let doc = document(&[&p]);
+        let op = &doc["paths"]["/v9/things/{id}"]["get"];
         assert_eq!(op["parameters"][0]["name"], "id");
-        assert_eq!(op["parameters"][0]["in"], "path");
+        assert_eq!(op["security"], json!([{"vendorKey": []}]));
+        assert_eq!(
+            op["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/VendorError"
+        );
+        let admin = &doc["paths"]["/__admin/v9/thing"]["post"];
+        assert_eq!(admin["security"], json!([{}, {"adminToken": []}]));
         assert_eq!(doc["openapi"], "3.1.0");
     }
 }

@@ -10,15 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ids::ObjectId;
 
-/// Something holding per-tenant data that an admin can reset.
-pub trait TenantData: Send + Sync {
-    fn reset_tenant(&self, tenant: &str);
-    fn reset_all(&self);
-}
-
 /// Records in insertion order, indexed by id and by owner.
 #[derive(Debug)]
-pub struct Table<T> {
+pub(crate) struct Table<T> {
     rows: BTreeMap<u64, (ObjectId, Option<ObjectId>, T)>,
     by_id: HashMap<ObjectId, u64>,
     by_owner: HashMap<ObjectId, BTreeSet<u64>>,
@@ -38,21 +32,21 @@ impl<T> Default for Table<T> {
 
 /// One page of a listing, newest first.
 #[derive(Debug)]
-pub struct Page<'a, T> {
-    pub total: usize,
-    pub items: Vec<&'a T>,
+pub(crate) struct Page<'a, T> {
+    pub(crate) total: usize,
+    pub(crate) items: Vec<&'a T>,
 }
 
 impl<T> Table<T> {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
 
-    pub fn insert(&mut self, id: ObjectId, owner: Option<ObjectId>, value: T) {
+    pub(crate) fn insert(&mut self, id: ObjectId, owner: Option<ObjectId>, value: T) {
         self.remove(&id);
         self.next += 1;
         let seq = self.next;
@@ -63,26 +57,26 @@ impl<T> Table<T> {
         }
     }
 
-    pub fn get(&self, id: &ObjectId) -> Option<&T> {
+    pub(crate) fn get(&self, id: &ObjectId) -> Option<&T> {
         let seq = self.by_id.get(id)?;
         self.rows.get(seq).map(|r| &r.2)
     }
 
-    pub fn get_mut(&mut self, id: &ObjectId) -> Option<&mut T> {
+    pub(crate) fn get_mut(&mut self, id: &ObjectId) -> Option<&mut T> {
         let seq = self.by_id.get(id)?;
         self.rows.get_mut(seq).map(|r| &mut r.2)
     }
 
-    pub fn contains(&self, id: &ObjectId) -> bool {
+    pub(crate) fn contains(&self, id: &ObjectId) -> bool {
         self.by_id.contains_key(id)
     }
 
-    pub fn owner_of(&self, id: &ObjectId) -> Option<ObjectId> {
+    pub(crate) fn owner_of(&self, id: &ObjectId) -> Option<ObjectId> {
         let seq = self.by_id.get(id)?;
         self.rows.get(seq).and_then(|r| r.1)
     }
 
-    pub fn remove(&mut self, id: &ObjectId) -> Option<T> {
+    pub(crate) fn remove(&mut self, id: &ObjectId) -> Option<T> {
         let seq = self.by_id.remove(id)?;
         let (_, owner, value) = self.rows.remove(&seq)?;
         if let Some(o) = owner {
@@ -96,8 +90,17 @@ impl<T> Table<T> {
         Some(value)
     }
 
+    /// The owner's rows, oldest first.
+    pub(crate) fn of_owner(&self, owner: &ObjectId) -> impl Iterator<Item = &T> {
+        self.by_owner
+            .get(owner)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| self.rows.get(s).map(|r| &r.2))
+    }
+
     /// Ids of the owner's rows, oldest first.
-    pub fn ids_of_owner(&self, owner: &ObjectId) -> Vec<ObjectId> {
+    pub(crate) fn ids_of_owner(&self, owner: &ObjectId) -> Vec<ObjectId> {
         self.by_owner
             .get(owner)
             .map(|set| {
@@ -109,14 +112,14 @@ impl<T> Table<T> {
     }
 
     /// Every row, newest first.
-    pub fn iter_newest(&self) -> impl Iterator<Item = &T> {
+    pub(crate) fn iter_newest(&self) -> impl Iterator<Item = &T> {
         self.rows.values().rev().map(|r| &r.2)
     }
 
     /// A page (1-based) of rows, newest first, optionally only one owner's,
     /// keeping those `keep` accepts. Without a filter the total is known
     /// without visiting the rows and only the page itself is walked.
-    pub fn page(
+    pub(crate) fn page(
         &self,
         owner: Option<&ObjectId>,
         keep: Option<&dyn Fn(&T) -> bool>,

@@ -8,16 +8,17 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::api::Api;
+use super::api::Key;
 use super::error::ApiResult;
+use super::error::{ApiError, Json};
 use super::list::ListResponse;
 use super::model::Address;
 use super::store::list_by_client;
 use super::validate;
-use super::{ApiError, Json, Key};
-use crate::app::AppState;
 use crate::ids::ObjectId;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new()
         .route("/addresses", post(create_address).get(list_addresses))
         .route(
@@ -30,11 +31,11 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub const ADDRESS_TYPES: &[&str] = &["main", "alternative", "other"];
+pub(crate) const ADDRESS_TYPES: &[&str] = &["main", "alternative", "other"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddressInput {
+pub(crate) struct AddressInput {
     client_id: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
@@ -79,7 +80,7 @@ fn validate_fields(
 }
 
 async fn create_address(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Json(input): Json<AddressInput>,
 ) -> ApiResult<Address> {
@@ -96,7 +97,7 @@ async fn create_address(
         &input.to_date,
     )?;
     let client_id = validate::id("client", &raw_client)?;
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     let address = Address {
         id: ObjectId::new(now),
         client_id,
@@ -113,7 +114,7 @@ async fn create_address(
         created_at: now,
         updated_at: now,
     };
-    state.complycube.with(&key, |t| {
+    api.store.with(&key, |t| {
         if !t.clients.contains(&client_id) {
             return Err(ApiError::not_found("client", &raw_client));
         }
@@ -122,7 +123,7 @@ async fn create_address(
         Ok(())
     })?;
     super::events::emit(
-        &state,
+        &api,
         &key,
         "address.created",
         super::events::address_payload(&address),
@@ -131,20 +132,19 @@ async fn create_address(
 }
 
 async fn get_address(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<Address> {
     let oid = validate::id("address", &id)?;
-    state
-        .complycube
+    api.store
         .with(&key, |t| t.addresses.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("address", &id))
 }
 
 async fn update_address(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
     Json(input): Json<AddressInput>,
@@ -157,8 +157,8 @@ async fn update_address(
     ] {
         validate::non_blank(param, v)?;
     }
-    let now = state.core.clocks.now(&key);
-    let updated = state.complycube.with(&key, |t| {
+    let now = api.core.clocks.now(&key);
+    let updated = api.store.with(&key, |t| {
         let stored = t
             .addresses
             .get_mut(&oid)
@@ -200,7 +200,7 @@ async fn update_address(
         Ok(a)
     })?;
     super::events::emit(
-        &state,
+        &api,
         &key,
         "address.updated",
         super::events::address_payload(&updated),
@@ -209,21 +209,24 @@ async fn update_address(
 }
 
 async fn delete_address(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("address", &id)?;
-    let removed = state.complycube.with(&key, |t| {
+    let removed = api.store.with(&key, |t| {
         if !t.addresses.contains(&oid) {
             return Err(ApiError::not_found("address", &id));
+        }
+        if t.is_used_by_check(t.addresses.owner_of(&oid), &oid) {
+            return Err(ApiError::in_use("address", &id));
         }
         t.addresses
             .remove(&oid)
             .ok_or_else(|| ApiError::not_found("address", &id))
     })?;
     super::events::emit(
-        &state,
+        &api,
         &key,
         "address.deleted",
         super::events::address_payload(&removed),
@@ -232,9 +235,9 @@ async fn delete_address(
 }
 
 async fn list_addresses(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Query(raw): Query<HashMap<String, String>>,
 ) -> ApiResult<ListResponse<Address>> {
-    list_by_client(&state.complycube, &key, &raw, |t| &t.addresses).map(axum::Json)
+    list_by_client(&api.store, &key, &raw, |t| &t.addresses).map(axum::Json)
 }

@@ -8,15 +8,16 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::api::Api;
+use super::api::Key;
 use super::error::ApiResult;
+use super::error::{ApiError, Json};
 use super::list::{ListQuery, ListResponse, json_matches};
 use super::model::{Client, ClientType, CompanyDetails, PersonDetails};
 use super::validate;
-use super::{ApiError, Json, Key};
-use crate::app::AppState;
 use crate::ids::ObjectId;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new()
         .route("/clients", post(create_client).get(list_clients))
         .route(
@@ -45,11 +46,11 @@ const INCORPORATION_TYPES: &[&str] = &[
 
 /// Metadata limits from the current create-a-client page (the update page and
 /// older pages say 20 keys; the most recent documentation wins).
-pub const METADATA_MAX_KEYS: usize = 50;
+pub(crate) const METADATA_MAX_KEYS: usize = 50;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ClientInput {
+pub(crate) struct ClientInput {
     #[serde(rename = "type")]
     kind: Option<String>,
     email: Option<String>,
@@ -128,7 +129,7 @@ fn validate_common(input: &ClientInput) -> Result<(), ApiError> {
 }
 
 async fn create_client(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Json(input): Json<ClientInput>,
 ) -> ApiResult<Client> {
@@ -159,7 +160,7 @@ async fn create_client(
             validate_company(c, true)?;
         }
     }
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     let mut client = Client {
         id: ObjectId::new(now),
         kind,
@@ -184,11 +185,10 @@ async fn create_client(
         updated_at: now,
     };
     client.entity_name = client.compute_entity_name();
-    state
-        .complycube
+    api.store
         .with(&key, |t| t.clients.insert(client.id, None, client.clone()));
     super::events::emit(
-        &state,
+        &api,
         &key,
         "client.created",
         super::events::client_payload(&client),
@@ -197,13 +197,12 @@ async fn create_client(
 }
 
 async fn get_client(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<Client> {
     let oid = validate::id("client", &id)?;
-    state
-        .complycube
+    api.store
         .with(&key, |t| t.clients.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("client", &id))
@@ -220,7 +219,7 @@ fn merge<T: serde::Serialize + serde::de::DeserializeOwned>(base: &mut T, patch:
 }
 
 async fn update_client(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
     Json(input): Json<ClientInput>,
@@ -233,8 +232,8 @@ async fn update_client(
     if let Some(c) = &input.company_details {
         validate_company(c, false)?;
     }
-    let now = state.core.clocks.now(&key);
-    let updated = state.complycube.with(&key, |t| {
+    let now = api.core.clocks.now(&key);
+    let updated = api.store.with(&key, |t| {
         let client = t
             .clients
             .get_mut(&oid)
@@ -311,7 +310,7 @@ async fn update_client(
         Ok(client.clone())
     })?;
     super::events::emit(
-        &state,
+        &api,
         &key,
         "client.updated",
         super::events::client_payload(&updated),
@@ -320,19 +319,19 @@ async fn update_client(
 }
 
 async fn delete_client(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("client", &id)?;
-    let removed = state.complycube.with(&key, |t| {
+    let removed = api.store.with(&key, |t| {
         let c = t.clients.remove(&oid)?;
         t.remove_client_data(&oid);
         Some(c)
     });
     let client = removed.ok_or_else(|| ApiError::not_found("client", &id))?;
     super::events::emit(
-        &state,
+        &api,
         &key,
         "client.deleted",
         super::events::client_payload(&client),
@@ -341,12 +340,12 @@ async fn delete_client(
 }
 
 async fn list_clients(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Query(raw): Query<HashMap<String, String>>,
 ) -> ApiResult<ListResponse<Client>> {
     let q = ListQuery::parse(&raw)?;
-    let page = state.complycube.with(&key, |t| {
+    let page = api.store.with(&key, |t| {
         let keep = |c: &Client| {
             if q.impossible || !q.in_time(c.created_at, c.updated_at) {
                 return false;

@@ -8,14 +8,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::body::{self, BodyError};
+use crate::reply::Replies;
 
 /// A ComplyCube error response.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub kind: String,
-    pub message: String,
-    pub param: Option<String>,
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) kind: String,
+    pub(crate) message: String,
+    pub(crate) param: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -28,7 +29,7 @@ struct Envelope<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             kind: kind.to_owned(),
@@ -38,7 +39,7 @@ impl ApiError {
     }
 
     /// 400 `invalid_request` naming `param`.
-    pub fn invalid(param: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(param: &str, message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::BAD_REQUEST,
             kind: "invalid_request".into(),
@@ -48,12 +49,12 @@ impl ApiError {
     }
 
     /// 400: `'param' must be provided`.
-    pub fn missing(param: &str) -> Self {
+    pub(crate) fn missing(param: &str) -> Self {
         Self::invalid(param, format!("'{param}' must be provided"))
     }
 
     /// 400: `'param' should be equal to one of the allowed values: …`.
-    pub fn not_allowed(param: &str, allowed: &[&str]) -> Self {
+    pub(crate) fn not_allowed(param: &str, allowed: &[&str]) -> Self {
         Self::invalid(
             param,
             format!(
@@ -64,7 +65,7 @@ impl ApiError {
     }
 
     /// 404 `resource_not_found`: `Invalid <resource> id '<id>'`.
-    pub fn not_found(resource: &str, id: &str) -> Self {
+    pub(crate) fn not_found(resource: &str, id: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "resource_not_found",
@@ -72,7 +73,7 @@ impl ApiError {
         )
     }
 
-    pub fn unauthorized() -> Self {
+    pub(crate) fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -81,11 +82,19 @@ impl ApiError {
     }
 
     /// 422 processing error; `type` is the processing code.
-    pub fn processing(code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn processing(code: &str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    pub fn rate_limited() -> Self {
+    /// 422 `resource_in_use`: a check used it, so it cannot be deleted.
+    pub(crate) fn in_use(resource: &str, id: &str) -> Self {
+        Self::processing(
+            "resource_in_use",
+            format!("The {resource} '{id}' has been used by a check and cannot be deleted"),
+        )
+    }
+
+    pub(crate) fn rate_limited() -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limit_exceeded",
@@ -93,7 +102,7 @@ impl ApiError {
         )
     }
 
-    pub fn internal() -> Self {
+    pub(crate) fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_server_error",
@@ -102,7 +111,7 @@ impl ApiError {
     }
 
     /// The standard body for a status a scenario asks for.
-    pub fn for_status(status: u16) -> Self {
+    pub(crate) fn for_status(status: u16) -> Self {
         let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match code.as_u16() {
             401 => Self::unauthorized(),
@@ -129,7 +138,7 @@ impl ApiError {
         }
     }
 
-    pub fn with_param(mut self, param: &str) -> Self {
+    pub(crate) fn with_param(mut self, param: &str) -> Self {
         self.param = Some(param.to_owned());
         self
     }
@@ -163,8 +172,21 @@ impl From<BodyError> for ApiError {
     }
 }
 
+/// ComplyCube's envelope for the answers the core gives on its behalf.
+pub(crate) struct CcReplies;
+
+impl Replies for CcReplies {
+    fn status(&self, status: u16) -> Response {
+        ApiError::for_status(status).into_response()
+    }
+
+    fn unknown_scenario(&self, message: String) -> Response {
+        ApiError::invalid("X-Sandbox-Scenario", message).into_response()
+    }
+}
+
 /// ComplyCube's JSON body extractor: every rejection is a ComplyCube error.
-pub struct Json<T>(pub T);
+pub(crate) struct Json<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
@@ -175,4 +197,4 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 }
 
 /// A JSON response body, ComplyCube-style (nulls dropped by the types themselves).
-pub type ApiResult<T> = Result<axum::Json<T>, ApiError>;
+pub(crate) type ApiResult<T> = Result<axum::Json<T>, ApiError>;

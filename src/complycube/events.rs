@@ -10,23 +10,21 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::api::Api;
 use super::model::{Address, Client, Document};
-use crate::app::AppState;
 use crate::delivery::Event;
 use crate::ids::{ObjectId, iso_millis};
 
 /// The header ComplyCube signs deliveries in.
-pub const SIGNATURE_HEADER: &str = "ComplyCube-Signature";
+pub(crate) const SIGNATURE_HEADER: &str = "ComplyCube-Signature";
 
 /// Queues `event_type` with `payload` for the tenant's matching webhooks.
-pub fn emit(state: &AppState, key: &str, event_type: &str, payload: Value) {
-    let targets = state
-        .complycube
-        .with(key, |t| super::webhooks::targets(t, event_type));
+pub(crate) fn emit(api: &Api, key: &str, event_type: &str, payload: Value) {
+    let targets = api.store.with(key, |t| t.targets(event_type));
     if targets.is_empty() {
         return;
     }
-    let now = state.core.clocks.now(key);
+    let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
     let resource_type = event_type.split('.').next().unwrap_or(event_type);
     let body = json!({
@@ -44,11 +42,12 @@ pub fn emit(state: &AppState, key: &str, event_type: &str, payload: Value) {
         kind: event_type.to_owned(),
         body: bytes.into(),
         signature_header: SIGNATURE_HEADER,
+        directory: api.store.clone(),
     });
-    state.core.outbox.enqueue(key, event, targets, now);
+    api.core.outbox.enqueue(key, event, targets, now);
 }
 
-pub fn client_payload(c: &Client) -> Value {
+pub(crate) fn client_payload(c: &Client) -> Value {
     json!({
         "id": c.id,
         "type": c.kind,
@@ -59,7 +58,7 @@ pub fn client_payload(c: &Client) -> Value {
 }
 
 /// A check summary as webhook events carry it.
-pub fn check_payload(check: &Value) -> Value {
+pub(crate) fn check_payload(check: &Value) -> Value {
     let mut p = json!({
         "id": check["id"],
         "clientId": check["clientId"],
@@ -76,24 +75,21 @@ pub fn check_payload(check: &Value) -> Value {
 
 /// A new check: `check.pending`, then its completion, now (no delay) or
 /// when its tenant's clock reaches `complete_at`.
-pub fn check_created(state: &AppState, key: &str, check: &super::checks::Check, body: &Value) {
-    emit(state, key, "check.pending", check_payload(body));
-    if check.complete_at <= state.core.clocks.now(key) {
-        check_due(state, key, check.id);
+pub(crate) fn check_created(api: &Api, key: &str, check: &super::check::Check, body: &Value) {
+    emit(api, key, "check.pending", check_payload(body));
+    if check.complete_at <= api.core.clocks.now(key) {
+        check_due(api, key, check.id);
     } else {
-        state
-            .core
-            .lifecycle
-            .schedule(key, check.complete_at, check.id);
+        api.lifecycle.schedule(key, check.complete_at, check.id);
     }
 }
 
 /// Called once a check's completion time has passed: emits `check.completed`
 /// and `check.completed.<outcome>`, or `check.failed`. A check not yet due
 /// (its tenant's clock was reset) is scheduled again; a deleted one is ignored.
-pub fn check_due(state: &AppState, key: &str, id: ObjectId) {
-    let now = state.core.clocks.now(key);
-    let rendered = state.complycube.with(key, |t| {
+pub(crate) fn check_due(api: &Api, key: &str, id: ObjectId) {
+    let now = api.core.clocks.now(key);
+    let rendered = api.store.with(key, |t| {
         // Nobody to tell: skip rendering (the check renders lazily on reads).
         if t.webhooks.is_empty() {
             return None;
@@ -102,33 +98,33 @@ pub fn check_due(state: &AppState, key: &str, id: ObjectId) {
         if !c.is_complete(now) {
             return Some(Err(c.complete_at));
         }
-        Some(Ok(super::checks::render(t, c, now)))
+        Some(Ok(super::render::render(t, c, now)))
     });
     match rendered {
         None => {}
-        Some(Err(at)) => state.core.lifecycle.schedule(key, at, id),
+        Some(Err(at)) => api.lifecycle.schedule(key, at, id),
         Some(Ok(check)) => {
             let payload = check_payload(&check);
             if check["status"] == "failed" {
-                emit(state, key, "check.failed", payload);
+                emit(api, key, "check.failed", payload);
                 return;
             }
             let outcome = payload["outcome"].as_str().map(str::to_owned);
-            emit(state, key, "check.completed", payload.clone());
+            emit(api, key, "check.completed", payload.clone());
             if let Some(o) = outcome {
-                emit(state, key, &format!("check.completed.{o}"), payload);
+                emit(api, key, &format!("check.completed.{o}"), payload);
             }
         }
     }
 }
 
 /// `address.*` payload: the address as the API renders it.
-pub fn address_payload(a: &Address) -> Value {
+pub(crate) fn address_payload(a: &Address) -> Value {
     serde_json::to_value(a).unwrap_or_default()
 }
 
 /// `document.*` payload: the document summary (no image list).
-pub fn document_payload(d: &Document) -> Value {
+pub(crate) fn document_payload(d: &Document) -> Value {
     let mut v = json!({
         "id": d.id,
         "clientId": d.client_id,

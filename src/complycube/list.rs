@@ -7,26 +7,26 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::ApiError;
+use super::error::ApiError;
 use crate::ids::{Millis, parse_time};
 
 /// Parsed list query parameters.
 #[derive(Debug, Clone)]
-pub struct ListQuery {
-    pub page: usize,
-    pub page_size: usize,
-    pub created_after: Option<Millis>,
-    pub created_before: Option<Millis>,
-    pub updated_after: Option<Millis>,
-    pub updated_before: Option<Millis>,
+pub(crate) struct ListQuery {
+    pub(crate) page: usize,
+    pub(crate) page_size: usize,
+    pub(crate) created_after: Option<Millis>,
+    pub(crate) created_before: Option<Millis>,
+    pub(crate) updated_after: Option<Millis>,
+    pub(crate) updated_before: Option<Millis>,
     /// Every other parameter: an equality filter on a (dotted) attribute.
-    pub filters: Vec<(String, String)>,
+    pub(crate) filters: Vec<(String, String)>,
     /// A filter that can never match (bad date): ComplyCube answers an empty page.
-    pub impossible: bool,
+    pub(crate) impossible: bool,
 }
 
 impl ListQuery {
-    pub fn parse(raw: &HashMap<String, String>) -> Result<Self, ApiError> {
+    pub(crate) fn parse(raw: &HashMap<String, String>) -> Result<Self, ApiError> {
         let page = match raw.get("page") {
             None => 1,
             Some(v) => v.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| {
@@ -83,7 +83,7 @@ impl ListQuery {
     }
 
     /// Whether the time bounds admit a record.
-    pub fn in_time(&self, created: Millis, updated: Millis) -> bool {
+    pub(crate) fn in_time(&self, created: Millis, updated: Millis) -> bool {
         self.created_after.is_none_or(|t| created > t)
             && self.created_before.is_none_or(|t| created < t)
             && self.updated_after.is_none_or(|t| updated > t)
@@ -91,12 +91,12 @@ impl ListQuery {
     }
 
     /// Removes and returns a filter parameter handled specially (e.g. `clientId`).
-    pub fn take(&mut self, key: &str) -> Option<String> {
+    pub(crate) fn take(&mut self, key: &str) -> Option<String> {
         let i = self.filters.iter().position(|(k, _)| k == key)?;
         Some(self.filters.remove(i).1)
     }
 
-    pub fn has_conditions(&self) -> bool {
+    pub(crate) fn has_conditions(&self) -> bool {
         self.impossible
             || !self.filters.is_empty()
             || self.created_after.is_some()
@@ -108,7 +108,7 @@ impl ListQuery {
 
 /// Equality on a dotted path of a rendered resource. Arrays match when any
 /// element equals the value (webhook `events=check.completed`).
-pub fn json_matches(v: &Value, path: &str, want: &str) -> bool {
+pub(crate) fn json_matches(v: &Value, path: &str, want: &str) -> bool {
     let mut cur = v;
     for seg in path.split('.') {
         match cur.get(seg) {
@@ -132,16 +132,16 @@ fn scalar_eq(v: &Value, want: &str) -> bool {
 /// The list envelope.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ListResponse<T: Serialize> {
-    pub page: usize,
-    pub page_size: usize,
-    pub total_items: usize,
-    pub pages: usize,
-    pub items: Vec<T>,
+pub(crate) struct ListResponse<T: Serialize> {
+    pub(crate) page: usize,
+    pub(crate) page_size: usize,
+    pub(crate) total_items: usize,
+    pub(crate) pages: usize,
+    pub(crate) items: Vec<T>,
 }
 
 impl<T: Serialize> ListResponse<T> {
-    pub fn new(q: &ListQuery, total: usize, items: Vec<T>) -> Self {
+    pub(crate) fn new(q: &ListQuery, total: usize, items: Vec<T>) -> Self {
         ListResponse {
             page: q.page,
             page_size: q.page_size,

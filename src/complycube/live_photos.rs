@@ -6,20 +6,20 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use base64::Engine as _;
 use serde::Deserialize;
 
-use super::documents::{Download, in_use};
+use super::api::Api;
+use super::api::Key;
 use super::error::ApiResult;
+use super::error::{ApiError, Json};
+use super::images::Download;
 use super::list::ListResponse;
 use super::model::LivePhoto;
 use super::store::{FaceSighting, list_by_client};
 use super::validate;
-use super::{ApiError, Json, Key};
-use crate::app::AppState;
 use crate::ids::ObjectId;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new()
         .route("/livePhotos", post(create_live_photo).get(list_live_photos))
         .route(
@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LivePhotoInput {
+pub(crate) struct LivePhotoInput {
     client_id: Option<String>,
     data: Option<String>,
     perform_liveness_check: Option<bool>,
@@ -52,14 +52,14 @@ fn content_type(bytes: &[u8]) -> &'static str {
 }
 
 async fn create_live_photo(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Json(input): Json<LivePhotoInput>,
 ) -> ApiResult<LivePhoto> {
     let raw_client = validate::required("clientId", &input.client_id)?.to_owned();
-    let blob = validate::image("data", &input.data, state.core.config.relax_image_size)?;
+    let blob = validate::image("data", &input.data, api.core.config.relax_image_size)?;
     let client_id = validate::id("client", &raw_client)?;
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     let id = ObjectId::new(now);
     let photo = LivePhoto {
         id,
@@ -72,7 +72,7 @@ async fn create_live_photo(
         updated_at: now,
         blob,
     };
-    state.complycube.with(&key, |t| {
+    api.store.with(&key, |t| {
         if !t.clients.contains(&client_id) {
             return Err(ApiError::not_found("client", &raw_client));
         }
@@ -90,56 +90,54 @@ async fn create_live_photo(
     Ok(axum::Json(photo))
 }
 
-fn find(state: &AppState, key: &str, id: &str) -> Result<LivePhoto, ApiError> {
+fn find(api: &Api, key: &str, id: &str) -> Result<LivePhoto, ApiError> {
     let oid = validate::id("live photo", id)?;
-    state
-        .complycube
+    api.store
         .with(key, |t| t.live_photos.get(&oid).cloned())
         .ok_or_else(|| ApiError::not_found("live photo", id))
 }
 
 async fn get_live_photo(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<LivePhoto> {
-    find(&state, &key, &id).map(axum::Json)
+    find(&api, &key, &id).map(axum::Json)
 }
 
 async fn download_live_photo(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<Download> {
-    let photo = find(&state, &key, &id)?;
-    Ok(axum::Json(Download {
-        file_name: None,
-        content_type: photo.content_type,
-        data: base64::engine::general_purpose::STANDARD.encode(&photo.blob.bytes),
-    }))
+    let photo = find(&api, &key, &id)?;
+    Ok(axum::Json(Download::of_blob(
+        &photo.content_type,
+        &photo.blob,
+    )))
 }
 
 /// Redaction is acknowledged and the live photo returned unchanged.
 async fn redact_live_photo(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<LivePhoto> {
-    find(&state, &key, &id).map(axum::Json)
+    find(&api, &key, &id).map(axum::Json)
 }
 
 async fn delete_live_photo(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("live photo", &id)?;
-    state.complycube.with(&key, |t| {
+    api.store.with(&key, |t| {
         if !t.live_photos.contains(&oid) {
             return Err(ApiError::not_found("live photo", &id));
         }
-        if t.is_used_by_check(&oid) {
-            return Err(in_use("live photo", &id));
+        if t.is_used_by_check(t.live_photos.owner_of(&oid), &oid) {
+            return Err(ApiError::in_use("live photo", &id));
         }
         t.live_photos.remove(&oid);
         t.forget_faces(|s| s.live_photo_id == Some(oid));
@@ -149,9 +147,9 @@ async fn delete_live_photo(
 }
 
 async fn list_live_photos(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Query(raw): Query<HashMap<String, String>>,
 ) -> ApiResult<ListResponse<LivePhoto>> {
-    list_by_client(&state.complycube, &key, &raw, |t| &t.live_photos).map(axum::Json)
+    list_by_client(&api.store, &key, &raw, |t| &t.live_photos).map(axum::Json)
 }

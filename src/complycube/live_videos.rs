@@ -10,17 +10,18 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::api::Api;
+use super::api::Key;
 use super::error::ApiResult;
+use super::error::{ApiError, Json};
 use super::list::ListResponse;
 use super::model::{Challenge, LiveVideo};
 use super::store::list_by_client;
 use super::validate;
-use super::{ApiError, Json, Key};
 use crate::admin::Admin;
-use crate::app::AppState;
 use crate::ids::ObjectId;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new()
         .route("/liveVideos", get(list_live_videos))
         .route(
@@ -31,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Sandbox-only: `POST /__admin/complycube/liveVideos`.
-pub fn admin_routes() -> Router<AppState> {
+pub(crate) fn admin_routes() -> Router<Api> {
     Router::new().route("/complycube/liveVideos", post(seed_live_video))
 }
 
@@ -39,7 +40,7 @@ const CHALLENGE_TYPES: &[&str] = &["voice", "actions"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LiveVideoInput {
+pub(crate) struct LiveVideoInput {
     client_id: Option<String>,
     language: Option<String>,
     challenges: Option<Vec<Challenge>>,
@@ -61,7 +62,7 @@ fn default_challenges() -> Vec<Challenge> {
 
 async fn seed_live_video(
     _admin: Admin,
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Json(input): Json<LiveVideoInput>,
 ) -> ApiResult<LiveVideo> {
@@ -82,7 +83,7 @@ async fn seed_live_video(
         }
     }
     let client_id = validate::id("client", &raw_client)?;
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     let video = LiveVideo {
         id: ObjectId::new(now),
         client_id,
@@ -91,7 +92,7 @@ async fn seed_live_video(
         created_at: now,
         updated_at: now,
     };
-    state.complycube.with(&key, |t| {
+    api.store.with(&key, |t| {
         if !t.clients.contains(&client_id) {
             return Err(ApiError::not_found("client", &raw_client));
         }
@@ -102,48 +103,52 @@ async fn seed_live_video(
     Ok(axum::Json(video))
 }
 
-fn find(state: &AppState, key: &str, id: &str) -> Result<LiveVideo, ApiError> {
+fn find(api: &Api, key: &str, id: &str) -> Result<LiveVideo, ApiError> {
     let oid = validate::id("live video", id)?;
-    state
-        .complycube
+    api.store
         .with(key, |t| t.live_videos.get(&oid).cloned())
         .ok_or_else(|| ApiError::not_found("live video", id))
 }
 
 async fn get_live_video(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<LiveVideo> {
-    find(&state, &key, &id).map(axum::Json)
+    find(&api, &key, &id).map(axum::Json)
 }
 
 /// Redaction is acknowledged and the live video returned unchanged.
 async fn redact_live_video(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> ApiResult<LiveVideo> {
-    find(&state, &key, &id).map(axum::Json)
+    find(&api, &key, &id).map(axum::Json)
 }
 
 async fn delete_live_video(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("live video", &id)?;
-    state
-        .complycube
-        .with(&key, |t| t.live_videos.remove(&oid))
-        .map(|_| StatusCode::NO_CONTENT)
-        .ok_or_else(|| ApiError::not_found("live video", &id))
+    api.store.with(&key, |t| {
+        if !t.live_videos.contains(&oid) {
+            return Err(ApiError::not_found("live video", &id));
+        }
+        if t.is_used_by_check(t.live_videos.owner_of(&oid), &oid) {
+            return Err(ApiError::in_use("live video", &id));
+        }
+        t.live_videos.remove(&oid);
+        Ok(StatusCode::NO_CONTENT)
+    })
 }
 
 async fn list_live_videos(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Query(raw): Query<HashMap<String, String>>,
 ) -> ApiResult<ListResponse<LiveVideo>> {
-    list_by_client(&state.complycube, &key, &raw, |t| &t.live_videos).map(axum::Json)
+    list_by_client(&api.store, &key, &raw, |t| &t.live_videos).map(axum::Json)
 }

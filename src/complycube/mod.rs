@@ -1,68 +1,148 @@
-//! ComplyCube `/v1` emulation.
+//! ComplyCube `/v1` emulation, as a vendor plug-in.
 //!
-//! Every resource a check refers to, the checks themselves, and ComplyCube's
-//! exact error envelope. Each submodule contributes its routes; this module
-//! merges them, adds the JSON 404/405 fallbacks and the API-key extractor.
+//! Every resource a check refers to, the checks themselves, webhooks and
+//! ComplyCube's exact error envelope. Each resource file contributes its
+//! routes; this module merges them, adds the JSON 404/405 fallbacks and
+//! describes the vendor to the core ([`plugin`]).
 //!
 //! Tenancy: the raw `Authorization` value (or `Bearer <key>`) is the tenant.
-//! Keys must start `test_` or `live_` unless `--api-keys` lists them.
 
 mod addresses;
+mod api;
+mod check;
+mod check_type;
+mod checks;
 mod clients;
+mod document_images;
 mod documents;
 mod error;
 mod events;
+mod facts;
+mod images;
 mod list;
 mod live_photos;
 mod live_videos;
 mod model;
+mod openapi;
+mod render;
 mod reports;
+mod results;
 mod risk;
 mod store;
 mod tokens;
 mod validate;
+mod webhook;
 mod webhooks;
 
-pub mod checks;
-mod results;
-
-pub use error::{ApiError, Json};
-pub use events::check_due;
-pub use store::Store;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, OriginalUri, Request};
+use axum::extract::{OriginalUri, Request};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use tokio::task::JoinSet;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::app::{AppState, tenant_key};
+use self::api::Api;
+use self::error::ApiError;
+use self::store::Store;
+use crate::config::Config;
+use crate::core::Core;
+use crate::delivery::Timers;
 use crate::journal::UnknownRoute;
+use crate::reply::Replies;
+use crate::scenario::Vocabulary;
+use crate::tenant::TenantData;
+use crate::vendor::Vendor;
 
-/// The `/v1` route table.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(clients::routes())
-        .merge(addresses::routes())
-        .merge(documents::routes())
-        .merge(live_photos::routes())
-        .merge(live_videos::routes())
-        .merge(risk::routes())
-        .merge(reports::routes())
-        .merge(tokens::routes())
-        .merge(checks::routes())
-        .merge(webhooks::routes())
-        .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::internal().into_response()
-        }))
+/// The ComplyCube plug-in: its store and lifecycle timers live here so the
+/// core can be built before the routes.
+struct ComplyCube {
+    store: Arc<Store>,
+    lifecycle: Arc<Timers<crate::ids::ObjectId>>,
 }
 
-/// Sandbox-only ComplyCube routes, nested under `/__admin`.
-pub fn admin_router() -> Router<AppState> {
-    Router::new().merge(live_videos::admin_routes())
+/// The ComplyCube vendor, ready to register.
+pub(crate) fn plugin(_config: &Config) -> Arc<dyn Vendor> {
+    Arc::new(ComplyCube {
+        store: Arc::new(Store::default()),
+        lifecycle: Arc::new(Timers::default()),
+    })
+}
+
+impl ComplyCube {
+    fn api(&self, core: &Arc<Core>) -> Api {
+        Api {
+            core: core.clone(),
+            store: self.store.clone(),
+            lifecycle: self.lifecycle.clone(),
+        }
+    }
+}
+
+impl Vendor for ComplyCube {
+    fn name(&self) -> &'static str {
+        "complycube"
+    }
+
+    fn prefix(&self) -> &'static str {
+        "/v1"
+    }
+
+    fn vocabulary(&self) -> &'static Vocabulary {
+        &facts::VOCABULARY
+    }
+
+    fn replies(&self) -> Arc<dyn Replies> {
+        Arc::new(error::CcReplies)
+    }
+
+    fn documents_rate_limit(&self) -> bool {
+        true
+    }
+
+    fn tenant_data(&self) -> Arc<dyn TenantData> {
+        self.store.clone()
+    }
+
+    fn router(&self, core: &Arc<Core>) -> Router {
+        Router::new()
+            .merge(clients::routes())
+            .merge(addresses::routes())
+            .merge(documents::routes())
+            .merge(live_photos::routes())
+            .merge(live_videos::routes())
+            .merge(risk::routes())
+            .merge(reports::routes())
+            .merge(tokens::routes())
+            .merge(checks::routes())
+            .merge(webhooks::routes())
+            .fallback(unknown_route)
+            .method_not_allowed_fallback(method_not_allowed)
+            .layer(CatchPanicLayer::custom(|_| {
+                ApiError::internal().into_response()
+            }))
+            .with_state(self.api(core))
+    }
+
+    fn admin_router(&self, core: &Arc<Core>) -> Router {
+        live_videos::admin_routes().with_state(self.api(core))
+    }
+
+    fn openapi(&self) -> &'static crate::openapi::Part {
+        &openapi::PART
+    }
+
+    fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>) {
+        let api = self.api(core);
+        set.spawn(async move {
+            api.lifecycle
+                .run(&api.core.clocks, |tenant, id| {
+                    events::check_due(&api, tenant, id)
+                })
+                .await
+        });
+    }
 }
 
 async fn unknown_route(OriginalUri(uri): OriginalUri, req: Request) -> Response {
@@ -89,27 +169,4 @@ async fn method_not_allowed(req: Request) -> Response {
     .into_response();
     res.extensions_mut().insert(UnknownRoute);
     res
-}
-
-/// The caller's API key: the tenant every ComplyCube call works in.
-#[derive(Debug, Clone)]
-pub struct Key(pub String);
-
-impl FromRequestParts<AppState> for Key {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let key = tenant_key(&parts.headers).ok_or_else(ApiError::unauthorized)?;
-        let allowed = &state.core.config.api_keys;
-        let ok = if allowed.is_empty() {
-            key.starts_with("test_") || key.starts_with("live_")
-        } else {
-            allowed.iter().any(|k| k == key)
-        };
-        if ok {
-            Ok(Key(key.to_owned()))
-        } else {
-            Err(ApiError::unauthorized())
-        }
-    }
 }

@@ -10,34 +10,35 @@ use axum::routing::get;
 use base64::Engine as _;
 use serde::Serialize;
 
+use super::api::Api;
+use super::api::Key;
+use super::error::ApiError;
 use super::error::ApiResult;
 use super::validate;
-use super::{ApiError, Key};
-use crate::app::AppState;
 use crate::ids::iso_millis;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new().route("/reports", get(generate_report))
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Report {
-    pub content_type: &'static str,
-    pub data: String,
+pub(crate) struct Report {
+    pub(crate) content_type: &'static str,
+    pub(crate) data: String,
 }
 
 async fn generate_report(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Report> {
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     let lines = match (q.get("clientId"), q.get("checkId")) {
         (Some(raw), _) => {
             let oid = validate::id("client", raw)?;
-            let client = state
-                .complycube
+            let client = api
+                .store
                 .with(&key, |t| t.clients.get(&oid).cloned())
                 .ok_or_else(|| ApiError::not_found("client", raw))?;
             vec![
@@ -50,7 +51,7 @@ async fn generate_report(
         }
         (None, Some(raw)) => {
             let oid = validate::id("check", raw)?;
-            if !state.complycube.with(&key, |t| t.checks.contains(&oid)) {
+            if !api.store.with(&key, |t| t.checks.contains(&oid)) {
                 return Err(ApiError::not_found("check", raw));
             }
             vec![
@@ -76,7 +77,7 @@ async fn generate_report(
 
 /// A one-page PDF 1.4 document showing `lines` (with a correct xref table,
 /// so PDF readers open it).
-pub fn pdf(lines: &[String]) -> Vec<u8> {
+pub(crate) fn pdf(lines: &[String]) -> Vec<u8> {
     let escape = |s: &str| {
         s.chars()
             .filter(|c| c.is_ascii() && !c.is_ascii_control())

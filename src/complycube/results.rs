@@ -12,33 +12,39 @@
 use chrono::Datelike;
 use serde_json::{Value, json};
 
-use super::checks::{Check, CheckType};
+use super::check::Check;
+use super::check_type::CheckType;
 use super::model::{Address, Client, Document, Side};
 use crate::ids::{Millis, ObjectId, iso_millis, to_datetime};
+use crate::number::js_value;
 use crate::scenario::deep_merge;
 
 /// What a result may draw on besides the check.
-pub struct RenderContext<'a> {
-    pub client: Option<&'a Client>,
-    pub document: Option<&'a Document>,
-    pub address: Option<&'a Address>,
+pub(crate) struct RenderContext<'a> {
+    pub(crate) client: Option<&'a Client>,
+    pub(crate) document: Option<&'a Document>,
+    pub(crate) address: Option<&'a Address>,
     /// All of the client's live photos (face authentication).
-    pub client_live_photos: Vec<ObjectId>,
+    pub(crate) client_live_photos: Vec<ObjectId>,
 }
 
 /// `{outcome, breakdown}`.
-pub fn render(c: &Check, ctx: &RenderContext<'_>) -> Value {
+pub(crate) fn render(c: &Check, ctx: &RenderContext<'_>) -> Value {
     let (outcome, breakdown) = build(c, ctx);
     json!({ "outcome": outcome, "breakdown": breakdown })
 }
 
 /// The outcome alone; without rendering the breakdown when nothing but the
 /// default could change it (list filters on `result.outcome` scan many checks).
-pub fn outcome(c: &Check, ctx: &RenderContext<'_>) -> String {
+pub(crate) fn outcome(c: &Check, ctx: &RenderContext<'_>) -> String {
     if let Some(v) = &c.validated_outcome {
         return v.to_string();
     }
-    if let Some(o) = c.scenario.as_ref().and_then(|s| s.effect.outcome.clone()) {
+    if let Some(o) = c
+        .scenario
+        .as_ref()
+        .and_then(|s| s.effect.text("outcome").map(str::to_owned))
+    {
         return o;
     }
     if c.scenario.is_none() && c.enrolled.is_none() && c.kind != CheckType::FaceAuthentication {
@@ -48,7 +54,7 @@ pub fn outcome(c: &Check, ctx: &RenderContext<'_>) -> String {
 }
 
 /// Ids of the potential matches a screening check reports.
-pub fn screening_match_ids(c: &Check, ctx: &RenderContext<'_>) -> Vec<String> {
+pub(crate) fn screening_match_ids(c: &Check, ctx: &RenderContext<'_>) -> Vec<String> {
     let (_, b) = build(c, ctx);
     b.get("matches")
         .and_then(Value::as_array)
@@ -81,9 +87,9 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
             );
         }
     }
-    let explicit = effect.and_then(|e| e.outcome.clone());
+    let explicit = effect.and_then(|e| e.text("outcome").map(str::to_owned));
     if let Some(o) = explicit.as_deref() {
-        if effect.is_some_and(|e| e.breakdown.is_none()) && o != "clear" {
+        if effect.is_some_and(|e| e.get("breakdown").is_none()) && o != "clear" {
             let leaf = if o == "not_processed" {
                 "not_processed"
             } else {
@@ -92,30 +98,30 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
             deep_merge(&mut b, &default_patch(c, leaf));
         }
     }
-    if let Some(patch) = effect.and_then(|e| e.breakdown.as_ref()) {
+    if let Some(patch) = effect.and_then(|e| e.get("breakdown")) {
         deep_merge(&mut b, patch);
     }
     if let Some(e) = effect {
-        if let Some(s) = e.scores.facial_similarity_score {
+        if let Some(s) = e.number("scores.facialSimilarityScore") {
             set_if_present(
                 &mut b,
                 &["faceAnalysis", "breakdown"],
                 "facialSimilarityScore",
-                number(s),
+                js_value(s),
             );
         }
-        if let Some(s) = e.scores.liveness_check_score {
+        if let Some(s) = e.number("scores.livenessCheckScore") {
             set_if_present(
                 &mut b,
                 &["authenticityAnalysis", "breakdown"],
                 "livenessCheckScore",
-                number(s),
+                js_value(s),
             );
             set_if_present(
                 &mut b,
                 &["ageEstimationAnalysis", "breakdown"],
                 "livenessCheckScore",
-                number(s),
+                js_value(s),
             );
         }
     }
@@ -133,6 +139,9 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
             date_parts(expired),
         );
     }
+    if let (Some(data), Some(extracted)) = (&c.user_supplied, b.get_mut("extractedData")) {
+        deep_merge(extracted, data);
+    }
     if let Some(r) = &c.redacted {
         redact(&mut b, &r.attributes);
     }
@@ -148,14 +157,6 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
         "clear".to_owned()
     };
     (outcome, b)
-}
-
-fn number(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        json!(v as i64)
-    } else {
-        json!(v)
-    }
 }
 
 fn set_if_present(b: &mut Value, path: &[&str], key: &str, v: Value) {
@@ -434,10 +435,9 @@ fn screening(c: &Check) -> Value {
         "clear"
     };
     let attention = c.scenario.as_ref().is_some_and(|s| {
-        s.effect.outcome.as_deref() == Some("attention")
+        s.effect.text("outcome") == Some("attention")
             || s.effect
-                .breakdown
-                .as_ref()
+                .get("breakdown")
                 .is_some_and(|b| has_leaf(b, "attention"))
     });
     let mut b = json!({

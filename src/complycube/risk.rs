@@ -6,58 +6,56 @@
 //! (e.g. the shipped middle-name triggers `medium-risk` / `high-risk`)
 //! overrides it.
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
+use super::api::{Api, Key};
+use super::error::ApiError;
+use super::facts::RequestFacts;
 use super::model::{Client, ts};
 use super::validate;
-use super::{ApiError, Key};
-use crate::app::AppState;
 use crate::ids::Millis;
-use crate::journal::MatchedScenario;
-use crate::scenario::{self, Vendor};
+use crate::scenario;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new().route("/clients/{id}/riskProfile", get(get_risk_profile))
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RiskProfile {
-    pub overall: String,
-    pub country_risk: CountryRisk,
-    pub political_exposure_risk: Risk,
-    pub occupation_risk: Risk,
-    pub watchlist_risk: Risk,
+pub(crate) struct RiskProfile {
+    pub(crate) overall: String,
+    pub(crate) country_risk: CountryRisk,
+    pub(crate) political_exposure_risk: Risk,
+    pub(crate) occupation_risk: Risk,
+    pub(crate) watchlist_risk: Risk,
     #[serde(serialize_with = "ts")]
-    pub updated_at: Millis,
+    pub(crate) updated_at: Millis,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CountryRisk {
-    pub risk: String,
+pub(crate) struct CountryRisk {
+    pub(crate) risk: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub(crate) country: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub breakdown: Vec<SourceScore>,
+    pub(crate) breakdown: Vec<SourceScore>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SourceScore {
-    pub source: &'static str,
-    pub normalised_risk_score: String,
+pub(crate) struct SourceScore {
+    pub(crate) source: &'static str,
+    pub(crate) normalised_risk_score: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Risk {
-    pub risk: String,
+pub(crate) struct Risk {
+    pub(crate) risk: String,
 }
 
 /// The sources (and their `low`-profile scores) of ComplyCube's example.
@@ -99,7 +97,7 @@ fn risk_country(client: &Client, address_country: Option<String>) -> Option<Stri
         .or(address_country)
 }
 
-pub fn profile(
+pub(crate) fn profile(
     country: Option<String>,
     has_address: bool,
     forced: Option<&str>,
@@ -146,14 +144,14 @@ pub fn profile(
 }
 
 async fn get_risk_profile(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let oid = validate::id("client", &id)?;
-    let (client, address) = state
-        .complycube
+    let (client, address) = api
+        .store
         .with(&key, |t| {
             let client = t.clients.get(&oid).cloned()?;
             let newest = t
@@ -165,49 +163,25 @@ async fn get_risk_profile(
             Some((client, newest))
         })
         .ok_or_else(|| ApiError::not_found("client", &id))?;
-    let selected = state
-        .core
-        .scenarios
-        .select(
-            &key,
-            &scenario::Request {
-                vendor: Vendor::Complycube,
-                endpoint: "riskProfile",
-                check_type: None,
-                client: Some(client.facts()),
-                headers: &headers,
-                image_sha256: &[],
-            },
-        )
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.message()))?;
-    let effect = selected.effect();
-    if let Some(ms) = effect.latency_ms {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-    }
-    if effect.drop_connection {
-        return Ok(super::checks::tagged(
-            crate::faults::dropped_connection(),
-            selected.name(),
-        ));
-    }
-    let mut res = match &effect.error {
-        Some(err) => super::checks::scenario_error(err),
-        None => {
-            let updated_at = address
-                .as_ref()
-                .map_or(client.updated_at, |a| a.1.max(client.updated_at));
-            let has_address = address.is_some();
-            let country = risk_country(&client, address.map(|a| a.0));
-            axum::Json(profile(
-                country,
-                has_address,
-                effect.risk.as_deref(),
-                updated_at,
-            ))
-            .into_response()
-        }
+    let facts = RequestFacts {
+        check_type: None,
+        client: &client,
     };
-    res.extensions_mut()
-        .insert(MatchedScenario(selected.name().to_owned()));
-    Ok(res)
+    let selected = match api.decide(&key, "riskProfile", &facts, &headers, &[]).await {
+        Ok(s) => s,
+        Err(answered) => return Ok(answered),
+    };
+    let updated_at = address
+        .as_ref()
+        .map_or(client.updated_at, |a| a.1.max(client.updated_at));
+    let has_address = address.is_some();
+    let country = risk_country(&client, address.map(|a| a.0));
+    let res = axum::Json(profile(
+        country,
+        has_address,
+        selected.effect().text("risk"),
+        updated_at,
+    ))
+    .into_response();
+    Ok(scenario::tag(res, &selected))
 }

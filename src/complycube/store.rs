@@ -2,60 +2,57 @@
 //! mutex; handlers reach it only through [`Store::with`], a closure that
 //! cannot `.await`, so no lock is ever held across one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use super::ApiError;
-use super::checks::Check;
+use super::check::Check;
+use super::error::ApiError;
 use super::list::{ListQuery, ListResponse, json_matches};
 use super::model::{Address, Client, Document, LivePhoto, LiveVideo, Stamped};
-use super::webhooks::Webhook;
+use super::webhook::Webhook;
+use crate::delivery::{Directory, NewDelivery, Target};
 use crate::ids::ObjectId;
-use crate::store::{Table, TenantData};
+use crate::store::Table;
+use crate::tenant::TenantData;
 
 /// Where an image was seen before: used to flag previously enrolled faces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FaceSighting {
-    pub client_id: ObjectId,
-    pub live_photo_id: Option<ObjectId>,
-    pub document_id: Option<ObjectId>,
+pub(crate) struct FaceSighting {
+    pub(crate) client_id: ObjectId,
+    pub(crate) live_photo_id: Option<ObjectId>,
+    pub(crate) document_id: Option<ObjectId>,
 }
 
 #[derive(Default)]
-pub struct Tenant {
-    pub clients: Table<Client>,
-    pub addresses: Table<Address>,
-    pub documents: Table<Document>,
-    pub live_photos: Table<LivePhoto>,
-    pub live_videos: Table<LiveVideo>,
-    pub checks: Table<Check>,
-    pub webhooks: Table<Webhook>,
+pub(crate) struct Tenant {
+    pub(crate) clients: Table<Client>,
+    pub(crate) addresses: Table<Address>,
+    pub(crate) documents: Table<Document>,
+    pub(crate) live_photos: Table<LivePhoto>,
+    pub(crate) live_videos: Table<LiveVideo>,
+    pub(crate) checks: Table<Check>,
+    pub(crate) webhooks: Table<Webhook>,
     /// Image SHA-256 → the places those bytes were uploaded.
-    pub faces: HashMap<[u8; 32], Vec<FaceSighting>>,
-    /// Documents, live photos, live videos and addresses a check has used:
-    /// ComplyCube refuses to delete those (or a used document's images).
-    pub used_by_checks: HashSet<ObjectId>,
+    pub(crate) faces: HashMap<[u8; 32], Vec<FaceSighting>>,
 }
 
 impl Tenant {
-    pub fn record_face(&mut self, sha: [u8; 32], sighting: FaceSighting) {
+    pub(crate) fn record_face(&mut self, sha: [u8; 32], sighting: FaceSighting) {
         let list = self.faces.entry(sha).or_default();
         if !list.contains(&sighting) {
             list.push(sighting);
         }
     }
 
-    /// Marks a resource as used by a check, so it can no longer be deleted.
-    pub fn mark_used_by_check(&mut self, id: ObjectId) {
-        self.used_by_checks.insert(id);
-    }
-
-    pub fn is_used_by_check(&self, id: &ObjectId) -> bool {
-        self.used_by_checks.contains(id)
+    /// Whether a check of `owner` (the resource's client) uses `id` as its
+    /// document, address, live photo or live video: ComplyCube refuses to
+    /// delete those (or a used document's images).
+    pub(crate) fn is_used_by_check(&self, owner: Option<ObjectId>, id: &ObjectId) -> bool {
+        owner.is_some_and(|o| self.checks.of_owner(&o).any(|c| c.references(id)))
     }
 
     /// Drops the face sightings `gone` matches (a deleted image's).
-    pub fn forget_faces(&mut self, gone: impl Fn(&FaceSighting) -> bool) {
+    pub(crate) fn forget_faces(&mut self, gone: impl Fn(&FaceSighting) -> bool) {
         for list in self.faces.values_mut() {
             list.retain(|s| !gone(s));
         }
@@ -63,22 +60,18 @@ impl Tenant {
     }
 
     /// Removes everything owned by a client (client deletion).
-    pub fn remove_client_data(&mut self, client: &ObjectId) {
+    pub(crate) fn remove_client_data(&mut self, client: &ObjectId) {
         for id in self.addresses.ids_of_owner(client) {
             self.addresses.remove(&id);
-            self.used_by_checks.remove(&id);
         }
         for id in self.documents.ids_of_owner(client) {
             self.documents.remove(&id);
-            self.used_by_checks.remove(&id);
         }
         for id in self.live_photos.ids_of_owner(client) {
             self.live_photos.remove(&id);
-            self.used_by_checks.remove(&id);
         }
         for id in self.live_videos.ids_of_owner(client) {
             self.live_videos.remove(&id);
-            self.used_by_checks.remove(&id);
         }
         for id in self.checks.ids_of_owner(client) {
             self.checks.remove(&id);
@@ -93,7 +86,7 @@ impl Tenant {
 /// One page of a client's records (`GET /v1/<resource>?clientId=`): the
 /// owner index narrows the walk; time bounds and the remaining equality
 /// filters apply to the rendered record.
-pub fn client_page<T: Stamped + Clone>(
+pub(crate) fn client_page<T: Stamped + Clone>(
     table: &Table<T>,
     client: &ObjectId,
     q: &ListQuery,
@@ -120,7 +113,7 @@ pub fn client_page<T: Stamped + Clone>(
 
 /// The list of one client's records: `clientId` is required (400 when
 /// absent, 404 `Invalid client id` when malformed or unknown in the tenant).
-pub fn list_by_client<T: Stamped + Clone>(
+pub(crate) fn list_by_client<T: Stamped + Clone>(
     store: &Store,
     key: &str,
     raw: &HashMap<String, String>,
@@ -140,8 +133,25 @@ pub fn list_by_client<T: Stamped + Clone>(
     Ok(ListResponse::new(&q, total, items))
 }
 
+impl Tenant {
+    /// Every enabled webhook subscribed to `event_type` (or to `*`).
+    pub(crate) fn targets(&self, event_type: &str) -> Vec<NewDelivery> {
+        if self.webhooks.is_empty() {
+            return Vec::new();
+        }
+        self.webhooks
+            .iter_newest()
+            .filter(|w| w.wants(event_type))
+            .map(|w| NewDelivery {
+                webhook_id: w.id.to_string(),
+                url: w.url.clone(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Default)]
-pub struct Store {
+pub(crate) struct Store {
     tenants: RwLock<HashMap<String, Arc<Mutex<Tenant>>>>,
 }
 
@@ -164,20 +174,10 @@ impl Store {
     }
 
     /// Runs `f` with the tenant's data locked.
-    pub fn with<R>(&self, key: &str, f: impl FnOnce(&mut Tenant) -> R) -> R {
+    pub(crate) fn with<R>(&self, key: &str, f: impl FnOnce(&mut Tenant) -> R) -> R {
         let tenant = self.tenant(key);
         let mut guard = tenant.lock().unwrap_or_else(|e| e.into_inner());
         f(&mut guard)
-    }
-
-    /// Every tenant key (for background work such as lifecycle sweeps).
-    pub fn tenant_keys(&self) -> Vec<String> {
-        self.tenants
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys()
-            .cloned()
-            .collect()
     }
 }
 
@@ -194,5 +194,30 @@ impl TenantData for Store {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+/// The outbox looks webhooks up here at each attempt.
+impl Directory for Store {
+    fn target(&self, tenant: &str, webhook_id: &str) -> Option<Target> {
+        let id = ObjectId::parse(webhook_id)?;
+        self.with(tenant, |t| {
+            t.webhooks.get(&id).map(|w| Target {
+                url: w.url.clone(),
+                secret: w.secret.clone(),
+                enabled: w.enabled,
+            })
+        })
+    }
+
+    fn disable(&self, tenant: &str, webhook_id: &str) {
+        let Some(id) = ObjectId::parse(webhook_id) else {
+            return;
+        };
+        self.with(tenant, |t| {
+            if let Some(w) = t.webhooks.get_mut(&id) {
+                w.enabled = false;
+            }
+        });
     }
 }

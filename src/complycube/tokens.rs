@@ -9,17 +9,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Sha256;
 
+use super::api::Api;
+use super::api::Key;
 use super::error::ApiResult;
-use super::{ApiError, Json, Key};
-use crate::app::AppState;
+use super::error::{ApiError, Json};
 use crate::ids::ObjectId;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new().route("/tokens", post(create_token))
 }
 
 /// Tokens expire after 60 minutes.
-pub const TOKEN_TTL_SECS: i64 = 60 * 60;
+pub(crate) const TOKEN_TTL_SECS: i64 = 60 * 60;
 
 /// The sandbox signs its tokens with a fixed, public secret: they only have
 /// to look and decode like ComplyCube's JWTs.
@@ -27,15 +28,15 @@ const SIGNING_SECRET: &[u8] = b"kyc-sandbox-sdk-token";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TokenInput {
+pub(crate) struct TokenInput {
     client_id: Option<String>,
     referrer: Option<String>,
     app_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Token {
-    pub token: String,
+pub(crate) struct Token {
+    pub(crate) token: String,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -43,7 +44,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// `header.payload.signature`, HS256.
-pub fn sign(
+pub(crate) fn sign(
     client_id: &ObjectId,
     referrer: Option<&str>,
     app_id: Option<&str>,
@@ -80,7 +81,7 @@ pub fn sign(
 }
 
 async fn create_token(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Json(input): Json<TokenInput>,
 ) -> ApiResult<Token> {
@@ -90,13 +91,10 @@ async fn create_token(
     // ComplyCube's documented answer for an unusable client id.
     let invalid = || ApiError::invalid("clientId", "'clientId' is invalid");
     let client_id = ObjectId::parse(raw).ok_or_else(invalid)?;
-    if !state
-        .complycube
-        .with(&key, |t| t.clients.contains(&client_id))
-    {
+    if !api.store.with(&key, |t| t.clients.contains(&client_id)) {
         return Err(invalid());
     }
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     Ok(axum::Json(Token {
         token: sign(
             &client_id,

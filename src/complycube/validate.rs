@@ -1,9 +1,9 @@
 //! Field rules shared by ComplyCube resources.
 
-use super::ApiError;
+use super::error::ApiError;
 
 /// ISO 3166-1 alpha-2: two uppercase ASCII letters.
-pub fn alpha2(param: &str, v: &Option<String>) -> Result<(), ApiError> {
+pub(crate) fn alpha2(param: &str, v: &Option<String>) -> Result<(), ApiError> {
     match v {
         Some(s) if !(s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())) => {
             Err(ApiError::invalid(
@@ -16,7 +16,7 @@ pub fn alpha2(param: &str, v: &Option<String>) -> Result<(), ApiError> {
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
-pub fn date(param: &str, v: &Option<String>) -> Result<(), ApiError> {
+pub(crate) fn date(param: &str, v: &Option<String>) -> Result<(), ApiError> {
     match v {
         Some(s) if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err() || s.len() != 10 => {
             Err(ApiError::invalid(
@@ -29,7 +29,7 @@ pub fn date(param: &str, v: &Option<String>) -> Result<(), ApiError> {
 }
 
 /// One of the allowed values.
-pub fn one_of(param: &str, v: &Option<String>, allowed: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn one_of(param: &str, v: &Option<String>, allowed: &[&str]) -> Result<(), ApiError> {
     match v {
         Some(s) if !allowed.contains(&s.as_str()) => Err(ApiError::not_allowed(param, allowed)),
         _ => Ok(()),
@@ -37,7 +37,7 @@ pub fn one_of(param: &str, v: &Option<String>, allowed: &[&str]) -> Result<(), A
 }
 
 /// Present and not blank.
-pub fn required<'a>(param: &str, v: &'a Option<String>) -> Result<&'a str, ApiError> {
+pub(crate) fn required<'a>(param: &str, v: &'a Option<String>) -> Result<&'a str, ApiError> {
     match v.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(ApiError::missing(param)),
@@ -45,7 +45,7 @@ pub fn required<'a>(param: &str, v: &'a Option<String>) -> Result<&'a str, ApiEr
 }
 
 /// A plausible email address.
-pub fn email(param: &str, v: &str) -> Result<(), ApiError> {
+pub(crate) fn email(param: &str, v: &str) -> Result<(), ApiError> {
     let ok = v.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && domain.contains('.')
@@ -63,19 +63,23 @@ pub fn email(param: &str, v: &str) -> Result<(), ApiError> {
 }
 
 /// Parses an id path or body parameter; a malformed id is "not found", as for an unknown one.
-pub fn id(resource: &str, raw: &str) -> Result<crate::ids::ObjectId, ApiError> {
+pub(crate) fn id(resource: &str, raw: &str) -> Result<crate::ids::ObjectId, ApiError> {
     crate::ids::ObjectId::parse(raw).ok_or_else(|| ApiError::not_found(resource, raw))
 }
 
 /// Smallest and largest decoded image ComplyCube accepts (34 KB–4 MB).
-pub const IMAGE_MIN_BYTES: usize = 34 * 1024;
-pub const IMAGE_MAX_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const IMAGE_MIN_BYTES: usize = 34 * 1024;
+pub(crate) const IMAGE_MAX_BYTES: usize = 4 * 1024 * 1024;
 
 /// Decodes a required base64 image field (`data`) into a [`Blob`], enforcing
 /// ComplyCube's 34 KB–4 MB rule unless `relax` is set. A `data:…;base64,`
 /// prefix and embedded whitespace are tolerated; the bytes themselves are
 /// not inspected, so any content counts as an image.
-pub fn image(param: &str, v: &Option<String>, relax: bool) -> Result<super::model::Blob, ApiError> {
+pub(crate) fn image(
+    param: &str,
+    v: &Option<String>,
+    relax: bool,
+) -> Result<super::model::Blob, ApiError> {
     use base64::Engine as _;
     use sha2::Digest as _;
     let raw = required(param, v)?;
@@ -110,7 +114,7 @@ pub fn image(param: &str, v: &Option<String>, relax: bool) -> Result<super::mode
 }
 
 /// USPS state, district, territory and military abbreviations.
-pub const USPS_STATES: &[&str] = &[
+pub(crate) const USPS_STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
     "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
@@ -118,7 +122,7 @@ pub const USPS_STATES: &[&str] = &[
 ];
 
 /// A required field an update may omit must not be blanked when it is sent.
-pub fn non_blank(param: &str, v: &Option<String>) -> Result<(), ApiError> {
+pub(crate) fn non_blank(param: &str, v: &Option<String>) -> Result<(), ApiError> {
     match v {
         Some(s) if s.trim().is_empty() => Err(ApiError::missing(param)),
         _ => Ok(()),

@@ -13,75 +13,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use rand::Rng;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+use super::api::Api;
+use super::api::Key;
+use super::error::{ApiError, Json};
 use super::list::{ListQuery, ListResponse};
-use super::store::Tenant;
-use super::{ApiError, Json, Key, Store, validate};
-use crate::app::AppState;
-use crate::delivery::{Directory, NewDelivery, Target};
-use crate::ids::{Millis, ObjectId, iso_millis};
-
-/// Most webhooks one account may have.
-pub const MAX_WEBHOOKS: usize = 20;
-
-/// Every event a webhook may subscribe to (`*` means all).
-pub const EVENTS: &[&str] = &[
-    "check.pending",
-    "check.completed",
-    "check.completed.clear",
-    "check.completed.attention",
-    "check.completed.rejected",
-    "check.completed.match_confirmed",
-    "check.completed.not_processed",
-    "check.monitoring.attention",
-    "check.failed",
-    "check.updated",
-    "client.created",
-    "client.updated",
-    "client.deleted",
-    "document.created",
-    "document.updated",
-    "document.updated.image_uploaded",
-    "document.updated.image_deleted",
-    "document.deleted",
-    "address.created",
-    "address.updated",
-    "address.deleted",
-    "workflow.session.started",
-    "workflow.session.cancelled",
-    "workflow.session.processing",
-    "workflow.session.completed",
-    "workflow.session.updated",
-    "*",
-];
-
-fn millis<S: Serializer>(ms: &Millis, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&iso_millis(*ms))
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Webhook {
-    pub id: ObjectId,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub url: String,
-    pub enabled: bool,
-    pub events: Vec<String>,
-    #[serde(skip)]
-    pub secret: String,
-    #[serde(serialize_with = "millis")]
-    pub created_at: Millis,
-    #[serde(serialize_with = "millis")]
-    pub updated_at: Millis,
-}
-
-impl Webhook {
-    fn wants(&self, event_type: &str) -> bool {
-        self.enabled && self.events.iter().any(|e| e == "*" || e == event_type)
-    }
-}
+use super::validate;
+use super::webhook::{EVENTS, MAX_WEBHOOKS, Webhook};
+use crate::ids::ObjectId;
 
 /// The create answer: the only place the secret is shown.
 #[derive(Serialize)]
@@ -91,7 +31,7 @@ struct Created<'a> {
     secret: &'a str,
 }
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Api> {
     Router::new()
         .route("/webhooks", post(create_webhook).get(list_webhooks))
         .route(
@@ -102,45 +42,6 @@ pub fn routes() -> Router<AppState> {
                 .patch(update_webhook)
                 .delete(delete_webhook),
         )
-}
-
-/// Endpoints subscribed to `event_type`, for the outbox.
-pub fn targets(t: &Tenant, event_type: &str) -> Vec<NewDelivery> {
-    if t.webhooks.is_empty() {
-        return Vec::new();
-    }
-    t.webhooks
-        .iter_newest()
-        .filter(|w| w.wants(event_type))
-        .map(|w| NewDelivery {
-            webhook_id: w.id.to_string(),
-            url: w.url.clone(),
-        })
-        .collect()
-}
-
-impl Directory for Store {
-    fn target(&self, tenant: &str, webhook_id: &str) -> Option<Target> {
-        let id = ObjectId::parse(webhook_id)?;
-        self.with(tenant, |t| {
-            t.webhooks.get(&id).map(|w| Target {
-                url: w.url.clone(),
-                secret: w.secret.clone(),
-                enabled: w.enabled,
-            })
-        })
-    }
-
-    fn disable(&self, tenant: &str, webhook_id: &str) {
-        let Some(id) = ObjectId::parse(webhook_id) else {
-            return;
-        };
-        self.with(tenant, |t| {
-            if let Some(w) = t.webhooks.get_mut(&id) {
-                w.enabled = false;
-            }
-        });
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -204,15 +105,15 @@ fn new_secret() -> String {
 }
 
 async fn create_webhook(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Json(input): Json<WebhookInput>,
 ) -> Result<Response, ApiError> {
     let raw_url = validate::required("url", &input.url)?;
-    let url = check_url(raw_url, state.core.config.allow_http_webhooks)?;
+    let url = check_url(raw_url, api.core.config.allow_http_webhooks)?;
     let events = check_events(&input.events)?;
     check_description(&input.description)?;
-    let now = state.core.clocks.now(&key);
+    let now = api.core.clocks.now(&key);
     let webhook = Webhook {
         id: ObjectId::new(now),
         description: input.description.filter(|d| !d.is_empty()),
@@ -223,7 +124,7 @@ async fn create_webhook(
         created_at: now,
         updated_at: now,
     };
-    state.complycube.with(&key, |t| {
+    api.store.with(&key, |t| {
         if t.webhooks.len() >= MAX_WEBHOOKS {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -242,27 +143,26 @@ async fn create_webhook(
 }
 
 async fn get_webhook(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Webhook>, ApiError> {
     let oid = validate::id("webhook", &id)?;
-    state
-        .complycube
+    api.store
         .with(&key, |t| t.webhooks.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("webhook", &id))
 }
 
 async fn update_webhook(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
     Json(input): Json<WebhookInput>,
 ) -> Result<axum::Json<Webhook>, ApiError> {
     let oid = validate::id("webhook", &id)?;
     let url = match input.url.as_deref() {
-        Some(u) => Some(check_url(u, state.core.config.allow_http_webhooks)?),
+        Some(u) => Some(check_url(u, api.core.config.allow_http_webhooks)?),
         None => None,
     };
     let events = match &input.events {
@@ -270,8 +170,8 @@ async fn update_webhook(
         None => None,
     };
     check_description(&input.description)?;
-    let now = state.core.clocks.now(&key);
-    state.complycube.with(&key, |t| {
+    let now = api.core.clocks.now(&key);
+    api.store.with(&key, |t| {
         let w = t
             .webhooks
             .get_mut(&oid)
@@ -294,25 +194,24 @@ async fn update_webhook(
 }
 
 async fn delete_webhook(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("webhook", &id)?;
-    state
-        .complycube
+    api.store
         .with(&key, |t| t.webhooks.remove(&oid))
         .map(|_| StatusCode::NO_CONTENT)
         .ok_or_else(|| ApiError::not_found("webhook", &id))
 }
 
 async fn list_webhooks(
-    State(state): State<AppState>,
+    State(api): State<Api>,
     Key(key): Key,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<axum::Json<ListResponse<Webhook>>, ApiError> {
     let q = ListQuery::parse(&raw)?;
-    let (total, items) = state.complycube.with(&key, |t| {
+    let (total, items) = api.store.with(&key, |t| {
         let keep = |w: &Webhook| {
             !q.impossible
                 && q.in_time(w.created_at, w.updated_at)

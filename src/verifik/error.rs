@@ -11,17 +11,18 @@ use serde_json::{Value, json};
 
 use crate::body::{self, BodyError};
 use crate::config::VerifikExpiredBody;
+use crate::reply::Replies;
 
 /// A Verifik error response: a status and its exact JSON body.
 #[derive(Debug, Clone, PartialEq)]
-pub struct VerifikError {
-    pub status: StatusCode,
-    pub body: Value,
+pub(crate) struct VerifikError {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Value,
 }
 
 impl VerifikError {
     /// `{"code": code, "message": message}`.
-    pub fn coded(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn coded(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         VerifikError {
             status,
             body: json!({"code": code, "message": message.into()}),
@@ -29,7 +30,7 @@ impl VerifikError {
     }
 
     /// `{"message": message, "code": code}` (the `ERROR` family).
-    pub fn messaged(status: StatusCode, message: &str, code: &str) -> Self {
+    pub(crate) fn messaged(status: StatusCode, message: &str, code: &str) -> Self {
         VerifikError {
             status,
             body: json!({"message": message, "code": code}),
@@ -37,12 +38,12 @@ impl VerifikError {
     }
 
     /// 409 `MissingParameter`: every body-validation failure, as Joi reports it.
-    pub fn missing_parameter(message: impl Into<String>) -> Self {
+    pub(crate) fn missing_parameter(message: impl Into<String>) -> Self {
         Self::coded(StatusCode::CONFLICT, "MissingParameter", message)
     }
 
     /// 412: an image that is not base64 or is too short.
-    pub fn only_images_in_base64() -> Self {
+    pub(crate) fn only_images_in_base64() -> Self {
         Self::messaged(
             StatusCode::PRECONDITION_FAILED,
             "only_images_in_base64",
@@ -51,7 +52,7 @@ impl VerifikError {
     }
 
     /// 401: no (or an unknown) token.
-    pub fn unauthorized() -> Self {
+    pub(crate) fn unauthorized() -> Self {
         Self::messaged(
             StatusCode::UNAUTHORIZED,
             "Authentication required",
@@ -60,7 +61,7 @@ impl VerifikError {
     }
 
     /// 403: a token the tenant marked expired.
-    pub fn expired(style: VerifikExpiredBody) -> Self {
+    pub(crate) fn expired(style: VerifikExpiredBody) -> Self {
         match style {
             VerifikExpiredBody::Docs => {
                 Self::messaged(StatusCode::FORBIDDEN, "token_expired", "FORBIDDEN")
@@ -71,12 +72,12 @@ impl VerifikError {
         }
     }
 
-    pub fn internal() -> Self {
+    pub(crate) fn internal() -> Self {
         Self::messaged(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "ERROR")
     }
 
     /// 404 for a route Verifik does not have (restify's `ResourceNotFound`).
-    pub fn unknown_route(path: &str) -> Self {
+    pub(crate) fn unknown_route(path: &str) -> Self {
         Self::coded(
             StatusCode::NOT_FOUND,
             "ResourceNotFound",
@@ -85,7 +86,7 @@ impl VerifikError {
     }
 
     /// 405 for a known route called with another method (restify's wording).
-    pub fn method_not_allowed(method: &str) -> Self {
+    pub(crate) fn method_not_allowed(method: &str) -> Self {
         Self::coded(
             StatusCode::METHOD_NOT_ALLOWED,
             "MethodNotAllowed",
@@ -94,7 +95,7 @@ impl VerifikError {
     }
 
     /// 501 for a Verifik endpoint this sandbox does not emulate.
-    pub fn not_emulated(method: &str, path: &str) -> Self {
+    pub(crate) fn not_emulated(method: &str, path: &str) -> Self {
         Self::coded(
             StatusCode::NOT_IMPLEMENTED,
             "NotImplemented",
@@ -102,13 +103,8 @@ impl VerifikError {
         )
     }
 
-    /// 400 for an `X-Sandbox-Scenario` header naming no scenario.
-    pub fn unknown_scenario(e: &crate::scenario::UnknownScenario) -> Self {
-        Self::coded(StatusCode::BAD_REQUEST, "BadRequest", e.message())
-    }
-
     /// The standard body for a status a scenario asks for without a body.
-    pub fn for_status(status: u16, expired: VerifikExpiredBody) -> Self {
+    pub(crate) fn for_status(status: u16, expired: VerifikExpiredBody) -> Self {
         let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match code.as_u16() {
             401 => Self::unauthorized(),
@@ -170,8 +166,23 @@ impl From<BodyError> for VerifikError {
     }
 }
 
+/// Verifik's envelope for the answers the core gives on its behalf.
+pub(crate) struct VerifikReplies {
+    pub(crate) expired: VerifikExpiredBody,
+}
+
+impl Replies for VerifikReplies {
+    fn status(&self, status: u16) -> Response {
+        VerifikError::for_status(status, self.expired).into_response()
+    }
+
+    fn unknown_scenario(&self, message: String) -> Response {
+        VerifikError::coded(StatusCode::BAD_REQUEST, "BadRequest", message).into_response()
+    }
+}
+
 /// The request body as JSON; every rejection is a Verifik error.
-pub struct VJson(pub Value);
+pub(crate) struct VJson(pub(crate) Value);
 
 impl<S: Send + Sync> FromRequest<S> for VJson {
     type Rejection = VerifikError;

@@ -15,7 +15,7 @@ use super::error::VerifikError;
 
 /// Strings shorter than this (after any `data:` prefix) are refused with 412,
 /// as Verifik documents for "images" of about 100 characters.
-pub const MIN_BASE64_CHARS: usize = 100;
+pub(crate) const MIN_BASE64_CHARS: usize = 100;
 
 const STANDARD: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
@@ -28,7 +28,7 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(
 
 /// The SHA-256 of an image: of its decoded bytes, or of the URL string for an
 /// `https://` URL when `urls` allows one. Anything else is Verifik's 412.
-pub fn sha256(image: &str, urls: bool) -> Result<[u8; 32], VerifikError> {
+pub(crate) fn sha256(image: &str, urls: bool) -> Result<[u8; 32], VerifikError> {
     let trimmed = image.trim();
     if urls && is_https_url(trimmed) {
         return Ok(Sha256::digest(trimmed.as_bytes()).into());

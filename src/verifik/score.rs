@@ -8,12 +8,12 @@
 use sha2::{Digest, Sha256};
 
 /// Comparison scores for different images fall in this range.
-pub const COMPARE_RANGE: (f64, f64) = (0.86, 0.99);
+pub(crate) const COMPARE_RANGE: (f64, f64) = (0.86, 0.99);
 /// Liveness scores fall in this range.
-pub const LIVENESS_RANGE: (f64, f64) = (0.70, 0.99);
+pub(crate) const LIVENESS_RANGE: (f64, f64) = (0.70, 0.99);
 
 /// The best score of any probe against any gallery image (1:N), 1 when a pair is identical.
-pub fn comparison(probes: &[[u8; 32]], gallery: &[[u8; 32]]) -> f64 {
+pub(crate) fn comparison(probes: &[[u8; 32]], gallery: &[[u8; 32]]) -> f64 {
     let mut best: f64 = 0.0;
     for p in probes {
         for g in gallery {
@@ -32,7 +32,7 @@ pub fn comparison(probes: &[[u8; 32]], gallery: &[[u8; 32]]) -> f64 {
 }
 
 /// The liveness score of a probe.
-pub fn liveness(probe: &[u8; 32]) -> f64 {
+pub(crate) fn liveness(probe: &[u8; 32]) -> f64 {
     let h = Sha256::new()
         .chain_update(b"verifik-liveness")
         .chain_update(probe)
@@ -48,7 +48,7 @@ fn in_range((lo, hi): (f64, f64), hash: &[u8]) -> f64 {
     round2(lo + (hi - lo) * unit)
 }
 
-pub fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 

@@ -765,11 +765,33 @@ async fn relaxed_image_size_accepts_any_size() {
     assert_eq!(s, 200, "{p}");
 }
 
+/// An identity check for `client` using an image of `data`, and its face analysis.
+async fn face_analysis(app: &TestApp, client: &str, data: &[u8]) -> Value {
+    let doc = document(app, client).await;
+    app.post(
+        &format!("/v1/documents/{doc}/upload/front"),
+        json!({"fileName":"f.jpg","data":B64.encode(data)}),
+    )
+    .await;
+    let photo = live_photo(app, client, 99).await;
+    let (s, check) = app
+        .post(
+            "/v1/checks",
+            json!({"clientId":client,"type":"identity_check","documentId":doc,"livePhotoId":photo}),
+        )
+        .await;
+    assert_eq!(s, 200, "{check}");
+    let (_, check) = app
+        .get(&format!("/v1/checks/{}", check["id"].as_str().unwrap()))
+        .await;
+    check["result"]["breakdown"]["faceAnalysis"].clone()
+}
+
 #[tokio::test]
-async fn uploaded_images_are_recorded_as_face_sightings() {
+async fn uploaded_images_are_remembered_as_faces_until_deleted() {
     let app = spawn_app().await;
-    let client = app.person("John", "Doe").await;
-    let id = document(&app, &client).await;
+    let first = app.person("John", "Doe").await;
+    let id = document(&app, &first).await;
     let data = bytes(KB40, 42);
     app.post(
         &format!("/v1/documents/{id}/upload/front"),
@@ -779,39 +801,34 @@ async fn uploaded_images_are_recorded_as_face_sightings() {
     let (_, p) = app
         .post(
             "/v1/livePhotos",
-            json!({"clientId":client,"data":B64.encode(&data)}),
+            json!({"clientId":first,"data":B64.encode(&data)}),
         )
         .await;
-    use sha2::Digest as _;
-    let sha: [u8; 32] = sha2::Sha256::digest(&data).into();
-    let seen = |app: &TestApp| {
-        app.state.complycube.with(&app.key, |t| {
-            t.faces
-                .get(&sha)
-                .map(|l| {
-                    l.iter()
-                        .map(|s| {
-                            (
-                                s.document_id.is_some(),
-                                s.live_photo_id.map(|i| i.to_string()),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
-    assert_eq!(
-        seen(&app),
-        vec![
-            (true, None),
-            (false, Some(p["id"].as_str().unwrap().to_owned()))
-        ]
-    );
+    let photo = p["id"].as_str().unwrap().to_owned();
+
+    // Another client's check with the same face bytes names the first client.
+    let second = app.person("Jane", "Roe").await;
+    let face = face_analysis(&app, &second, &data).await;
+    assert_eq!(face["previouslyEnrolledFace"], "attention", "{face}");
+    let matches = face["breakdown"]["enrolledFacesMatches"]
+        .as_array()
+        .unwrap();
+    assert_eq!(matches.len(), 1, "one client, seen twice: {face}");
+    assert_eq!(matches[0]["clientId"], json!(first));
+
+    // Deleted images are forgotten: a third client's check is clear.
     app.delete(&format!("/v1/documents/{id}/front")).await;
-    app.delete(&format!("/v1/livePhotos/{}", p["id"].as_str().unwrap()))
-        .await;
-    assert!(seen(&app).is_empty(), "deleted images are forgotten");
+    app.delete(&format!("/v1/livePhotos/{photo}")).await;
+    let third = app.person("Max", "Poe").await;
+    let face = face_analysis(&app, &third, &data).await;
+    // The only sighting left is the second client's own upload.
+    let matches = face["breakdown"]["enrolledFacesMatches"]
+        .as_array()
+        .unwrap();
+    assert!(
+        matches.iter().all(|m| m["clientId"] != json!(first)),
+        "deleted images no longer match: {face}"
+    );
 }
 
 #[tokio::test]
@@ -825,24 +842,52 @@ async fn resources_used_by_a_check_cannot_be_deleted() {
     )
     .await;
     let photo = live_photo(&app, &client, 2).await;
-    app.state.complycube.with(&app.key, |t| {
-        for id in [&doc, &photo] {
-            t.mark_used_by_check(kyc_sandbox::ids::ObjectId::parse(id).unwrap());
-        }
-    });
+    let (_, address) = app
+        .post(
+            "/v1/addresses",
+            json!({"clientId":client,"line":"1 High St","city":"London","country":"GB"}),
+        )
+        .await;
+    let address = address["id"].as_str().unwrap().to_owned();
+    let (_, video) = seed_video(&app, json!({"clientId": client})).await;
+    let video = video["id"].as_str().unwrap().to_owned();
+    // An unused photo of the same client stays deletable.
+    let spare = live_photo(&app, &client, 3).await;
+    for body in [
+        json!({"clientId":client,"type":"identity_check","documentId":doc,"livePhotoId":photo}),
+        json!({"clientId":client,"type":"identity_fraud_check","addressId":address}),
+        json!({"clientId":client,"type":"enhanced_identity_check","documentId":doc,"liveVideoId":video}),
+    ] {
+        let (s, v) = app.post("/v1/checks", body).await;
+        assert_eq!(s, 200, "{v}");
+    }
     for path in [
         format!("/v1/documents/{doc}"),
         format!("/v1/documents/{doc}/front"),
         format!("/v1/livePhotos/{photo}"),
+        format!("/v1/addresses/{address}"),
+        format!("/v1/liveVideos/{video}"),
     ] {
         let (s, err) = app.delete(&path).await;
         assert_eq!(s, 422, "{path}: {err}");
-        assert_eq!(err["type"], "resource_in_use");
+        assert_eq!(err["type"], "resource_in_use", "{path}");
     }
     let (s, _) = app
         .get(&format!("/v1/documents/{doc}/download/front"))
         .await;
     assert_eq!(s, 200, "nothing was removed");
+    assert_eq!(app.delete(&format!("/v1/livePhotos/{spare}")).await.0, 204);
+
+    // Deleting the client still removes everything it owns.
+    assert_eq!(app.delete(&format!("/v1/clients/{client}")).await.0, 204);
+    for path in [
+        format!("/v1/documents/{doc}"),
+        format!("/v1/livePhotos/{photo}"),
+        format!("/v1/addresses/{address}"),
+        format!("/v1/liveVideos/{video}"),
+    ] {
+        assert_eq!(app.get(&path).await.0, 404, "{path}");
+    }
 }
 
 // -------------------------------------------------------------- live photos
@@ -1101,12 +1146,16 @@ async fn risk_profile_follows_the_sandbox_rules() {
 async fn a_scenario_sets_the_risk_level() {
     let app = spawn_app().await;
     let client = app.person("John", "Doe").await;
-    let scenario: kyc_sandbox::scenario::Scenario = serde_json::from_value(json!({
-        "name":"test-high-risk","description":"high risk",
-        "match":{"endpoint":"riskProfile"},"effect":{"risk":"high"}
-    }))
-    .unwrap();
-    app.state.core.scenarios.arm(&app.key, scenario, Some(1));
+    let (s, v) = app
+        .post(
+            "/__admin/scenarios",
+            json!({"scenario":{
+                "name":"test-high-risk","description":"high risk",
+                "match":{"endpoint":"riskProfile"},"effect":{"risk":"high"}
+            },"times":1}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
     let (_, rp) = app.get(&format!("/v1/clients/{client}/riskProfile")).await;
     assert_eq!(rp["overall"], "high");
     assert_eq!(rp["countryRisk"]["risk"], "high");

@@ -1,12 +1,13 @@
 //! Every shipped fixture file loads, reads well and only patches breakdown
-//! keys the vendor documents for its check type.
+//! keys the vendor documents for its check type. The catalog is read the way
+//! a user reads it: from a running sandbox's `GET /__admin/scenarios`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use kyc_sandbox::fixtures;
-use kyc_sandbox::scenario::{MatchRules, Scenario, Vendor};
 use serde_json::Value;
+
+use crate::helpers::spawn_app;
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -121,129 +122,138 @@ fn leaf_paths(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-fn load_every_file() -> Vec<(String, Vec<Scenario>)> {
-    let files = fixtures::files(&fixtures_dir()).expect("fixtures directory lists");
-    assert!(!files.is_empty(), "no fixtures shipped");
-    files
+/// The shipped catalog as the admin API lists it, in catalog order.
+async fn catalog() -> Vec<Value> {
+    let app = spawn_app().await;
+    let (status, v) = app.get("/__admin/scenarios").await;
+    assert_eq!(status, 200, "{v}");
+    let list = v["scenarios"].as_array().expect("scenarios").clone();
+    assert!(!list.is_empty(), "no fixtures shipped");
+    list
+}
+
+fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+/// A string-or-list rule as a list.
+fn values(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn every_fixture_file_loads_and_names_are_unique_across_the_catalog() {
+    let list = catalog().await;
+    let shipped: BTreeSet<String> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures directory lists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let loaded: BTreeSet<String> = list
         .iter()
-        .map(|path| {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(path).expect("fixture readable");
-            let list = fixtures::parse_file(&name, &text).unwrap_or_else(|e| panic!("{e}"));
-            assert!(!list.is_empty(), "{name} defines no scenario");
-            (name, list)
+        .filter_map(|s| text(s, "/file"))
+        .map(|f| {
+            PathBuf::from(f)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
         })
-        .collect()
-}
-
-#[test]
-fn every_fixture_file_loads_and_names_are_unique_across_the_catalog() {
-    let (catalog, count) =
-        fixtures::load_catalog(&fixtures_dir()).unwrap_or_else(|e| panic!("{e}"));
-    let per_file: usize = load_every_file().iter().map(|(_, l)| l.len()).sum();
-    assert_eq!(catalog.scenarios.len(), per_file);
-    assert_eq!(count, load_every_file().len());
+        .collect();
+    assert_eq!(loaded, shipped, "every shipped file contributes scenarios");
     let mut seen = BTreeSet::new();
-    for s in &catalog.scenarios {
+    for s in &list {
+        let name = text(s, "/name").expect("name");
+        assert!(seen.insert(name.to_ascii_lowercase()), "duplicate {name}");
+    }
+}
+
+#[tokio::test]
+async fn every_scenario_says_what_it_does_and_how_to_trigger_it() {
+    for s in catalog().await {
+        let name = text(&s, "/name").unwrap_or("?");
+        let file = text(&s, "/file").unwrap_or("?");
         assert!(
-            seen.insert(s.name.to_ascii_lowercase()),
-            "duplicate {}",
-            s.name
+            text(&s, "/description").is_some_and(|d| d.trim().len() >= 20),
+            "{file}: '{name}' needs a real description"
         );
+        let has_rules = s["match"].as_object().is_some_and(|m| !m.is_empty());
+        let trigger = text(&s, "/trigger").unwrap_or("");
+        assert!(
+            has_rules || !trigger.starts_with("no match rules"),
+            "{file}: '{name}' has no trigger"
+        );
+        assert!(!trigger.is_empty(), "{file}: '{name}'");
     }
 }
 
-#[test]
-fn every_scenario_says_what_it_does_and_how_to_trigger_it() {
-    for (file, list) in load_every_file() {
-        for s in list {
-            assert!(
-                s.description.trim().len() >= 20,
-                "{file}: '{}' needs a real description",
-                s.name
-            );
-            let has_rules = s.rules != MatchRules::default();
-            let explicit = s.trigger.as_deref().is_some_and(|t| !t.trim().is_empty());
-            assert!(has_rules || explicit, "{file}: '{}' has no trigger", s.name);
-            assert!(
-                !fixtures::describe_trigger(&s).is_empty(),
-                "{file}: '{}'",
-                s.name
-            );
-        }
-    }
-}
-
-#[test]
-fn complycube_check_scenarios_patch_only_documented_breakdown_keys() {
+#[tokio::test]
+async fn complycube_check_scenarios_patch_only_documented_breakdown_keys() {
     let known = known_breakdown_paths();
     let tri_state = ["clear", "attention", "not_processed"];
     let mut magic: BTreeSet<(String, String)> = BTreeSet::new();
     let mut checked = 0;
-    for (file, list) in load_every_file() {
-        for s in list {
-            if s.rules.vendor != Some(Vendor::Complycube) {
-                continue;
-            }
-            if let Some(outcome) = &s.effect.outcome {
-                assert!(
-                    tri_state.contains(&outcome.as_str()),
-                    "{file}: '{}'",
-                    s.name
-                );
-            }
-            let Some(types) = &s.rules.check_type else {
-                continue;
-            };
-            checked += 1;
-            assert_eq!(
-                s.effect.outcome.as_deref(),
-                Some("attention"),
-                "{file}: '{}' is a failure mode, so its outcome is attention",
-                s.name
-            );
-            let last = s
-                .rules
-                .client
-                .as_ref()
-                .and_then(|c| c.last_name.clone())
-                .unwrap_or_else(|| panic!("{file}: '{}' needs a magic last name", s.name));
-            let breakdown = s
-                .effect
-                .breakdown
-                .as_ref()
-                .unwrap_or_else(|| panic!("{file}: '{}' patches no breakdown", s.name));
-            let mut leaves = Vec::new();
-            leaf_paths("", breakdown, &mut leaves);
+    for s in catalog().await {
+        let name = text(&s, "/name").unwrap_or("?").to_owned();
+        let file = text(&s, "/file").unwrap_or("?").to_owned();
+        if text(&s, "/match/vendor") != Some("complycube") {
+            continue;
+        }
+        let outcome = text(&s, "/effect/outcome");
+        if let Some(outcome) = outcome {
+            assert!(tri_state.contains(&outcome), "{file}: '{name}'");
+        }
+        let types = values(s.pointer("/match/checkType"));
+        if types.is_empty() {
+            continue;
+        }
+        checked += 1;
+        assert_eq!(
+            outcome,
+            Some("attention"),
+            "{file}: '{name}' is a failure mode, so its outcome is attention"
+        );
+        let last = text(&s, "/match/client/lastName")
+            .unwrap_or_else(|| panic!("{file}: '{name}' needs a magic last name"));
+        let breakdown = s
+            .pointer("/effect/breakdown")
+            .unwrap_or_else(|| panic!("{file}: '{name}' patches no breakdown"));
+        let mut leaves = Vec::new();
+        leaf_paths("", breakdown, &mut leaves);
+        assert!(
+            leaves.iter().any(|(_, v)| v == "attention"),
+            "{file}: '{name}'"
+        );
+        for check_type in &types {
             assert!(
-                leaves.iter().any(|(_, v)| v == "attention"),
-                "{file}: '{}'",
-                s.name
+                magic.insert((check_type.clone(), last.to_ascii_lowercase())),
+                "{file}: last name '{last}' is used twice for {check_type}"
             );
-            for check_type in types.values() {
+            let allowed = known
+                .get(check_type.as_str())
+                .unwrap_or_else(|| panic!("{file}: no key table for {check_type}"));
+            for (path, value) in &leaves {
                 assert!(
-                    magic.insert((check_type.to_owned(), last.to_ascii_lowercase())),
-                    "{file}: last name '{last}' is used twice for {check_type}"
+                    allowed.contains(path.as_str()),
+                    "{file}: '{name}' patches undocumented {check_type} key '{path}'"
                 );
-                let allowed = known
-                    .get(check_type)
-                    .unwrap_or_else(|| panic!("{file}: no key table for {check_type}"));
-                for (path, value) in &leaves {
+                let is_status = !path.contains("[]")
+                    && !path.contains(".breakdown.")
+                    && path.split('.').count() == 2;
+                if is_status {
                     assert!(
-                        allowed.contains(path.as_str()),
-                        "{file}: '{}' patches undocumented {check_type} key '{path}'",
-                        s.name
+                        value.as_str().is_some_and(|v| tri_state.contains(&v)),
+                        "{file}: '{name}': {path} = {value} is not clear/attention/not_processed"
                     );
-                    let is_status = !path.contains("[]")
-                        && !path.contains(".breakdown.")
-                        && path.split('.').count() == 2;
-                    if is_status {
-                        assert!(
-                            value.as_str().is_some_and(|v| tri_state.contains(&v)),
-                            "{file}: '{}': {path} = {value} is not clear/attention/not_processed",
-                            s.name
-                        );
-                    }
                 }
             }
         }
@@ -254,43 +264,31 @@ fn complycube_check_scenarios_patch_only_documented_breakdown_keys() {
     );
 }
 
-#[test]
-fn complycube_documented_triggers_are_shipped() {
-    let (catalog, _) = fixtures::load_catalog(&fixtures_dir()).unwrap_or_else(|e| panic!("{e}"));
+#[tokio::test]
+async fn complycube_documented_triggers_are_shipped() {
+    let list = catalog().await;
     let by_last = |last: &str| {
-        catalog
-            .scenarios
-            .iter()
+        list.iter()
             .find(|s| {
-                s.rules.check_type.is_none()
-                    && s.rules.client.as_ref().and_then(|c| c.last_name.as_deref()) == Some(last)
+                s.pointer("/match/checkType").is_none()
+                    && text(s, "/match/client/lastName") == Some(last)
             })
             .unwrap_or_else(|| panic!("no scenario for last name {last}"))
     };
     assert_eq!(
-        by_last("attention").effect.outcome.as_deref(),
+        text(by_last("attention"), "/effect/outcome"),
         Some("attention")
     );
     assert_eq!(
-        by_last("failed").effect.outcome.as_deref(),
+        text(by_last("failed"), "/effect/outcome"),
         Some("not_processed")
     );
     for (middle, risk) in [("medium-risk", "medium"), ("high-risk", "high")] {
-        let s = catalog
-            .scenarios
+        let s = list
             .iter()
-            .find(|s| {
-                s.rules
-                    .client
-                    .as_ref()
-                    .and_then(|c| c.middle_name.as_deref())
-                    == Some(middle)
-            })
+            .find(|s| text(s, "/match/client/middleName") == Some(middle))
             .unwrap_or_else(|| panic!("no scenario for middle name {middle}"));
-        assert_eq!(s.effect.risk.as_deref(), Some(risk));
-        assert_eq!(
-            s.rules.endpoint.as_ref().map(|e| e.values()),
-            Some(vec!["riskProfile"])
-        );
+        assert_eq!(text(s, "/effect/risk"), Some(risk));
+        assert_eq!(values(s.pointer("/match/endpoint")), vec!["riskProfile"]);
     }
 }

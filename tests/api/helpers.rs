@@ -1,26 +1,24 @@
 //! Starting a sandbox on port 0 and talking to it.
 
-#![allow(dead_code)]
-
 use kyc_sandbox::Config;
 use reqwest::{Client, Method, Response};
 use serde_json::Value;
 
-pub struct TestApp {
-    pub address: String,
-    pub client: Client,
-    pub state: kyc_sandbox::AppState,
+#[derive(Clone)]
+pub(crate) struct TestApp {
+    pub(crate) address: String,
+    pub(crate) client: Client,
     /// A fresh ComplyCube key (its own tenant) per app.
-    pub key: String,
+    pub(crate) key: String,
 }
 
 /// Starts a sandbox with the shipped fixtures.
-pub async fn spawn_app() -> TestApp {
+pub(crate) async fn spawn_app() -> TestApp {
     spawn_with(|_| {}).await
 }
 
 /// Starts a sandbox after letting the test adjust the configuration.
-pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+pub(crate) async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_tests();
     adjust(&mut config);
     let state = kyc_sandbox::build(config).expect("sandbox builds");
@@ -28,29 +26,35 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .await
         .expect("bind port 0");
     let address = format!("http://{}", listener.local_addr().expect("local addr"));
-    let served = state.clone();
     tokio::spawn(async move {
-        let _ = kyc_sandbox::serve(listener, served, std::future::pending()).await;
+        let _ = kyc_sandbox::serve(listener, state, std::future::pending()).await;
     });
     TestApp {
         address,
         client: Client::new(),
-        state,
         key: format!("test_{}", uuid::Uuid::new_v4().simple()),
     }
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
+    /// The same sandbox, called with another key (another tenant).
+    pub(crate) fn as_tenant(&self, key: &str) -> TestApp {
+        TestApp {
+            key: key.to_owned(),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 
     /// A request with this app's key.
-    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+    pub(crate) async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
         self.call_as(&self.key, method, path, body).await
     }
 
-    pub async fn call_as(
+    pub(crate) async fn call_as(
         &self,
         key: &str,
         method: Method,
@@ -68,11 +72,16 @@ impl TestApp {
     }
 
     /// Sends and decodes: (status, JSON body or Null for an empty body).
-    pub async fn json(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+    pub(crate) async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
         decode(self.call(method, path, body).await).await
     }
 
-    pub async fn json_as(
+    pub(crate) async fn json_as(
         &self,
         key: &str,
         method: Method,
@@ -82,20 +91,20 @@ impl TestApp {
         decode(self.call_as(key, method, path, body).await).await
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         self.json(Method::POST, path, Some(&body)).await
     }
 
-    pub async fn get(&self, path: &str) -> (u16, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
         self.json(Method::GET, path, None).await
     }
 
-    pub async fn delete(&self, path: &str) -> (u16, Value) {
+    pub(crate) async fn delete(&self, path: &str) -> (u16, Value) {
         self.json(Method::DELETE, path, None).await
     }
 
     /// Creates a person client and returns its id.
-    pub async fn person(&self, first: &str, last: &str) -> String {
+    pub(crate) async fn person(&self, first: &str, last: &str) -> String {
         let (s, v) = self
             .post(
                 "/v1/clients",
@@ -108,7 +117,7 @@ impl TestApp {
     }
 }
 
-pub async fn decode(res: Response) -> (u16, Value) {
+pub(crate) async fn decode(res: Response) -> (u16, Value) {
     let status = res.status().as_u16();
     let ct = res
         .headers()
@@ -129,8 +138,14 @@ pub async fn decode(res: Response) -> (u16, Value) {
 }
 
 /// True when `s` is 24 lowercase hex characters.
-pub fn is_object_id(s: &str) -> bool {
+pub(crate) fn is_object_id(s: &str) -> bool {
     s.len() == 24
         && s.chars()
             .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+}
+
+/// Status and body text of a response that is not JSON (metrics, HTML).
+pub(crate) async fn decode_text(res: Response) -> (u16, String) {
+    let status = res.status().as_u16();
+    (status, res.text().await.expect("body"))
 }

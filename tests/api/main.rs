@@ -3,6 +3,8 @@
 mod helpers;
 
 mod admin;
+mod architecture;
+mod catalog;
 mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;

@@ -3,37 +3,49 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use axum::http::HeaderMap;
-use kyc_sandbox::scenario::{ClientFacts, Request, SCENARIO_HEADER, Source, Vendor};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, spawn_with};
+use crate::complycube_checks::check_body;
+use crate::helpers::{TestApp, decode, spawn_app, spawn_with};
 
-/// What a vendor asks the engine when creating a check for a client with this last name.
-fn select(app: &TestApp, tenant: &str, header: Option<&str>, last: &str) -> (Source, String) {
-    let mut headers = HeaderMap::new();
+/// Creates an identity check for a client with this last name, as `tenant`
+/// (with the `X-Sandbox-Scenario` header when given), and reads from the
+/// request journal which scenario decided it and which layer chose it.
+async fn select(
+    app: &TestApp,
+    tenant: &str,
+    header: Option<&str>,
+    last: &str,
+) -> (&'static str, String) {
+    let app = app.as_tenant(tenant);
+    let client = app.person("John", last).await;
+    let body = check_body(&app, &client, "identity_check").await;
+    let mut req = app
+        .client
+        .post(app.url("/v1/checks"))
+        .header("Authorization", &app.key)
+        .json(&body);
     if let Some(h) = header {
-        headers.insert(SCENARIO_HEADER, h.parse().unwrap());
+        req = req.header("X-Sandbox-Scenario", h);
     }
-    let req = Request {
-        vendor: Vendor::Complycube,
-        endpoint: "checks",
-        check_type: Some("identity_check"),
-        client: Some(ClientFacts {
-            last_name: Some(last),
-            ..Default::default()
-        }),
-        headers: &headers,
-        image_sha256: &[],
+    let (status, check) = decode(req.send().await.expect("sent")).await;
+    assert!(status < 500, "{check}");
+    let (_, journal) = app
+        .get("/__admin/requests?method=POST&pathPrefix=/v1/checks&limit=1")
+        .await;
+    let entry = &journal["items"][0];
+    let source = match entry["scenarioSource"].as_str() {
+        Some("armed") => "armed",
+        Some("header") => "header",
+        Some("fixture") => "fixture",
+        Some("default") => "default",
+        other => panic!("no scenario source in {entry} ({other:?})"),
     };
-    let s = app
-        .state
-        .core
-        .scenarios
-        .select(tenant, &req)
-        .expect("known scenario");
-    (s.source, s.name().to_owned())
+    (
+        source,
+        entry["scenario"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 fn names(list: &Value) -> Vec<&str> {
@@ -103,21 +115,21 @@ async fn arm_by_name_for_n_requests_then_it_is_used_up() {
     // Armed beats the header and the fixture rules, twice.
     for _ in 0..2 {
         assert_eq!(
-            select(&app, &app.key, Some("identity-face-mismatch"), "attention"),
-            (Source::Armed, "identity-liveness-failed".into())
+            select(&app, &app.key, Some("identity-face-mismatch"), "attention").await,
+            ("armed", "identity-liveness-failed".into())
         );
     }
     assert_eq!(
-        select(&app, &app.key, Some("identity-face-mismatch"), "attention"),
-        (Source::Header, "identity-face-mismatch".into())
+        select(&app, &app.key, Some("identity-face-mismatch"), "attention").await,
+        ("header", "identity-face-mismatch".into())
     );
     assert_eq!(
-        select(&app, &app.key, None, "attention"),
-        (Source::Fixture, "attention".into())
+        select(&app, &app.key, None, "attention").await,
+        ("fixture", "attention".into())
     );
     assert_eq!(
-        select(&app, &app.key, None, "Doe"),
-        (Source::Default, "default".into())
+        select(&app, &app.key, None, "Doe").await,
+        ("default", "default".into())
     );
     let (_, cat) = app.get("/__admin/scenarios").await;
     assert_eq!(cat["armed"], json!([]));
@@ -142,8 +154,8 @@ async fn armed_until_removed_shows_null_remaining_uses() {
         json!({"vendor":"complycube","checkType":"document_check"})
     );
     assert_eq!(
-        select(&app, &app.key, None, "Doe").0,
-        Source::Default,
+        select(&app, &app.key, None, "Doe").await.0,
+        "default",
         "identity checks are out of scope"
     );
     let (s, body) = app.delete("/__admin/scenarios/document-expired").await;
@@ -174,8 +186,8 @@ async fn armed_scenarios_belong_to_one_tenant() {
         .await;
     assert_eq!(names(&mine["armed"]), ["identity-spoofed-image"]);
     assert_eq!(theirs["armed"], json!([]));
-    assert_eq!(select(&app, other, None, "Doe").0, Source::Default);
-    assert_eq!(select(&app, &app.key, None, "Doe").0, Source::Armed);
+    assert_eq!(select(&app, other, None, "Doe").await.0, "default");
+    assert_eq!(select(&app, &app.key, None, "Doe").await.0, "armed");
     // The other tenant cannot remove it either.
     let (s, _) = app
         .json_as(
@@ -186,7 +198,7 @@ async fn armed_scenarios_belong_to_one_tenant() {
         )
         .await;
     assert_eq!(s, 404);
-    assert_eq!(select(&app, &app.key, None, "Doe").0, Source::Armed);
+    assert_eq!(select(&app, &app.key, None, "Doe").await.0, "armed");
 }
 
 #[tokio::test]
@@ -228,7 +240,22 @@ async fn inline_scenarios_are_validated_like_fixtures() {
         (
             json!({"scenario":{"name":"x","description":"d","effect":{"status":"done"}}}),
             400,
-            "scenario.effect.status",
+            "effect.status 'done' must be one of complete, failed",
+        ),
+        (
+            json!({"scenario":{"name":"x","description":"d","match":{"client":{"lastname":"x"}}}}),
+            400,
+            "unknown key 'lastname' in match.client",
+        ),
+        (
+            json!({"scenario":{"name":"x","description":"d","match":{"vendor":"verifik"},"effect":{"risk":"high"}}}),
+            400,
+            "unknown key 'risk' in effect",
+        ),
+        (
+            json!({"scenario":{"name":"x","description":"d","match":{"endpoint":"check"}}}),
+            400,
+            "match.endpoint 'check' must be one of",
         ),
         (
             json!({"scenario":{"name":"x","description":"d","match":{"imageSha256":"12"}}}),
@@ -272,8 +299,8 @@ async fn inline_scenarios_are_validated_like_fixtures() {
     );
     assert!(v.get("file").is_none());
     assert_eq!(
-        select(&app, &app.key, None, "Doe"),
-        (Source::Armed, "slow-identity".into())
+        select(&app, &app.key, None, "Doe").await,
+        ("armed", "slow-identity".into())
     );
 }
 
@@ -300,6 +327,14 @@ async fn arming_needs_a_tenant() {
 const FACE: &str = r#"{"name":"identity-face-mismatch","description":"Face mismatch",
   "match":{"vendor":"complycube","checkType":"identity_check","client":{"lastName":"face-mismatch"}},
   "effect":{"outcome":"attention"}}"#;
+
+/// Writes a fixture file in one step (a temporary name, then a rename), so
+/// the watcher never sees it half written.
+fn write_atomic(path: std::path::PathBuf, text: &str) {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
 
 async fn watched_app(dir: &Path) -> TestApp {
     let dir = dir.to_owned();
@@ -334,19 +369,18 @@ async fn hot_reload_good_broken_and_fixed() {
     assert_eq!(h["fixtures"]["watchIntervalMs"], 25, "{h}");
 
     // A good new file: its scenario is usable by header at once.
-    std::fs::write(
+    write_atomic(
         dir.path().join("b.json"),
         r#"{"name":"brand-new","description":"Added while running"}"#,
-    )
-    .unwrap();
+    );
     let h = wait_for_reloads(&app, 1).await;
     assert_eq!(
         (h["status"].as_str(), h["fixtures"]["scenarios"].as_u64()),
         (Some("ok"), Some(2))
     );
     assert_eq!(
-        select(&app, &app.key, Some("brand-new"), "Doe"),
-        (Source::Header, "brand-new".into())
+        select(&app, &app.key, Some("brand-new"), "Doe").await,
+        ("header", "brand-new".into())
     );
     let (_, cat) = app.get("/__admin/scenarios").await;
     assert_eq!(
@@ -355,28 +389,27 @@ async fn hot_reload_good_broken_and_fixed() {
     );
 
     // A broken change: health degrades, the previous catalog stays in force.
-    std::fs::write(dir.path().join("b.json"), "{\"name\": \"brand-new\",").unwrap();
+    write_atomic(dir.path().join("b.json"), "{\"name\": \"brand-new\",");
     let h = wait_for_reloads(&app, 2).await;
     assert_eq!(h["status"], "degraded", "{h}");
     let err = h["fixtures"]["lastError"].as_str().unwrap();
     assert!(err.contains("b.json: invalid JSON at line 1"), "{err}");
     assert_eq!(h["fixtures"]["failedReloads"], 1);
     assert_eq!(
-        select(&app, &app.key, Some("brand-new"), "Doe").1,
+        select(&app, &app.key, Some("brand-new"), "Doe").await.1,
         "brand-new",
         "old catalog still served"
     );
     assert_eq!(
-        select(&app, &app.key, None, "face-mismatch").1,
+        select(&app, &app.key, None, "face-mismatch").await.1,
         "identity-face-mismatch"
     );
 
     // Fixed (a different scenario this time): healthy, new catalog.
-    std::fs::write(
+    write_atomic(
         dir.path().join("b.json"),
         r#"[{"name":"renamed-scenario","description":"Fixed and renamed"}]"#,
-    )
-    .unwrap();
+    );
     let h = wait_for_reloads(&app, 3).await;
     assert_eq!(h["status"], "ok", "{h}");
     assert!(h["fixtures"].get("lastError").is_none(), "{h}");
@@ -397,11 +430,10 @@ async fn a_duplicate_name_added_while_running_is_rejected_as_a_whole() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.json"), FACE).unwrap();
     let app = watched_app(dir.path()).await;
-    std::fs::write(
+    write_atomic(
         dir.path().join("b.json"),
         r#"[{"name":"fine","description":"d"},{"name":"Identity-Face-Mismatch","description":"d"}]"#,
-    )
-    .unwrap();
+    );
     let h = wait_for_reloads(&app, 1).await;
     assert_eq!(h["status"], "degraded");
     let err = h["fixtures"]["lastError"].as_str().unwrap();

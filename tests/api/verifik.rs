@@ -6,8 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, decode, is_object_id, spawn_app, spawn_with};
-use kyc_sandbox::config::{VerifikExpiredBody, VerifikMessages, VerifikShape};
-use kyc_sandbox::scenario::Scenario;
+use kyc_sandbox::{VerifikExpiredBody, VerifikMessages, VerifikShape};
 
 const CWL: &str = "/v2/face-recognition/compare-with-liveness";
 
@@ -45,8 +44,17 @@ async fn post_as(app: &TestApp, auth: &str, path: &str, body: &Value) -> (u16, V
     app.json_as(auth, Method::POST, path, Some(body)).await
 }
 
-fn scenario(v: Value) -> Scenario {
-    serde_json::from_value(v).expect("scenario")
+/// Arms an inline scenario for the token's tenant through the admin API.
+async fn arm(app: &TestApp, token: &str, scenario: Value) {
+    let (s, v) = app
+        .json_as(
+            &format!("Bearer {token}"),
+            Method::POST,
+            "/__admin/scenarios",
+            Some(&json!({ "scenario": scenario })),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
 }
 
 /// `data` without the per-call ids and timestamps.
@@ -135,13 +143,12 @@ async fn below_compare_min_score_skips_liveness() {
     for null in [false, true] {
         let app = spawn_with(|c| c.verifik_null_liveness = null).await;
         let t = token();
-        app.state.core.scenarios.arm(
+        arm(
+            &app,
             &t,
-            scenario(
-                json!({"name":"low","description":"d","effect":{"scores":{"comparison":0.8}}}),
-            ),
-            None,
-        );
+            json!({"name":"low","description":"d","effect":{"scores":{"comparison":0.8}}}),
+        )
+        .await;
         let (s, v) = post_as(&app, &t, CWL, &cwl_body()).await;
         assert_eq!(s, 200, "{v}");
         let data = v["data"].as_object().unwrap();
@@ -168,13 +175,12 @@ async fn liveness_must_exceed_its_minimum() {
     let app = spawn_app().await;
     for (score, passed) in [(0.6, false), (0.61, true), (0.59, false)] {
         let t = token();
-        app.state.core.scenarios.arm(
+        arm(
+            &app,
             &t,
-            scenario(
-                json!({"name":"edge","description":"d","effect":{"scores":{"liveness":score}}}),
-            ),
-            None,
-        );
+            json!({"name":"edge","description":"d","effect":{"scores":{"liveness":score}}}),
+        )
+        .await;
         let (s, v) = post_as(&app, &t, CWL, &cwl_body()).await;
         assert_eq!(s, 200, "{v}");
         let r = &v["data"]["liveness"]["result"];

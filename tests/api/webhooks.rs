@@ -15,39 +15,54 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, is_object_id, spawn_app};
 
+/// Lowercase hex HMAC-SHA256, as ComplyCube signs webhook bodies.
+fn hmac_sha256_hex(secret: &[u8], body: &[u8]) -> String {
+    use hmac::Mac as _;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Epoch milliseconds of an ISO-8601 time.
+fn millis(iso: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .expect("ISO-8601 time")
+        .timestamp_millis()
+}
+
 // ---------------------------------------------------------------------------
 // A webhook receiver on loopback
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone)]
-pub struct Received {
-    pub signature: Option<String>,
-    pub body: Bytes,
+pub(crate) struct Received {
+    pub(crate) signature: Option<String>,
+    pub(crate) body: Bytes,
 }
 
 impl Received {
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).expect("delivery body is JSON")
     }
 }
 
 #[derive(Default)]
-pub struct ReceiverState {
-    pub received: Mutex<Vec<Received>>,
+pub(crate) struct ReceiverState {
+    pub(crate) received: Mutex<Vec<Received>>,
     /// Answer 500 to this many requests before succeeding.
-    pub fail_next: AtomicUsize,
-    pub delay_ms: AtomicUsize,
-    pub in_flight: AtomicUsize,
-    pub max_in_flight: AtomicUsize,
+    pub(crate) fail_next: AtomicUsize,
+    pub(crate) delay_ms: AtomicUsize,
+    pub(crate) in_flight: AtomicUsize,
+    pub(crate) max_in_flight: AtomicUsize,
 }
 
-pub struct Receiver {
-    pub url: String,
-    pub state: Arc<ReceiverState>,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
+    pub(crate) state: Arc<ReceiverState>,
 }
 
 impl Receiver {
-    pub async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         let state = Arc::new(ReceiverState::default());
         let app = axum::Router::new()
             .route("/hook", axum::routing::post(receive))
@@ -62,11 +77,11 @@ impl Receiver {
         Receiver { url, state }
     }
 
-    pub fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.state.received.lock().expect("lock").clone()
     }
 
-    pub fn fail_next(&self, n: usize) {
+    pub(crate) fn fail_next(&self, n: usize) {
         self.state.fail_next.store(n, Ordering::SeqCst);
     }
 }
@@ -106,7 +121,7 @@ async fn receive(
 // ---------------------------------------------------------------------------
 
 /// Creates a webhook; returns (id, secret).
-pub async fn webhook(app: &TestApp, url: &str, events: &[&str]) -> (String, String) {
+pub(crate) async fn webhook(app: &TestApp, url: &str, events: &[&str]) -> (String, String) {
     let (s, v) = app
         .post("/v1/webhooks", json!({"url": url, "events": events}))
         .await;
@@ -117,18 +132,18 @@ pub async fn webhook(app: &TestApp, url: &str, events: &[&str]) -> (String, Stri
     )
 }
 
-pub async fn freeze(app: &TestApp) {
+pub(crate) async fn freeze(app: &TestApp) {
     let (s, v) = app.post("/__admin/clock/freeze", json!({})).await;
     assert_eq!(s, 200, "{v}");
 }
 
-pub async fn advance(app: &TestApp, ms: i64) {
+pub(crate) async fn advance(app: &TestApp, ms: i64) {
     let (s, v) = app.post("/__admin/clock/advance", json!({"ms": ms})).await;
     assert_eq!(s, 200, "{v}");
 }
 
 /// Long-polls the outbox until `min` deliveries match `query` (or 30 s pass).
-pub async fn wait_for(app: &TestApp, query: &str, min: usize) -> Vec<Value> {
+pub(crate) async fn wait_for(app: &TestApp, query: &str, min: usize) -> Vec<Value> {
     let (s, v) = app
         .get(&format!(
             "/__admin/webhooks/deliveries?wait=30&min={min}&{query}"
@@ -144,7 +159,7 @@ pub async fn wait_for(app: &TestApp, query: &str, min: usize) -> Vec<Value> {
     items
 }
 
-pub async fn deliveries(app: &TestApp, query: &str) -> Vec<Value> {
+pub(crate) async fn deliveries(app: &TestApp, query: &str) -> Vec<Value> {
     let (s, v) = app
         .get(&format!("/__admin/webhooks/deliveries?{query}"))
         .await;
@@ -417,10 +432,7 @@ async fn deliveries_are_signed_and_the_official_sdk_verifies_them() {
         .signature
         .clone()
         .expect("ComplyCube-Signature header");
-    assert_eq!(
-        signature,
-        kyc_sandbox::delivery::sign(secret.as_bytes(), &got[0].body)
-    );
+    assert_eq!(signature, hmac_sha256_hex(secret.as_bytes(), &got[0].body));
 
     let python = sdk_python();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -469,11 +481,8 @@ async fn failed_deliveries_retry_on_the_clock_with_the_same_event_id() {
         let d = wait_for(&app, &format!("minAttempts={attempt}"), 1).await;
         assert_eq!(d[0]["state"], "pending", "{}", d[0]);
         assert_eq!(d[0]["attempts"][attempt - 1]["status"], 500);
-        let last_at =
-            kyc_sandbox::ids::parse_time(d[0]["attempts"][attempt - 1]["at"].as_str().expect("at"))
-                .expect("time");
-        let next = kyc_sandbox::ids::parse_time(d[0]["nextAttemptAt"].as_str().expect("next"))
-            .expect("time");
+        let last_at = millis(d[0]["attempts"][attempt - 1]["at"].as_str().expect("at"));
+        let next = millis(d[0]["nextAttemptAt"].as_str().expect("next"));
         assert_eq!(next - last_at, wait_ms, "{}", d[0]);
         if let Some(prev) = expected_next {
             assert_eq!(last_at, prev);
@@ -491,6 +500,18 @@ async fn failed_deliveries_retry_on_the_clock_with_the_same_event_id() {
     }
     let d = wait_for(&app, "state=delivered", 1).await;
     assert_eq!(d[0]["attemptCount"], 4);
+    // Metrics count every attempt by result.
+    let (_, text) =
+        crate::helpers::decode_text(app.client.get(app.url("/metrics")).send().await.unwrap())
+            .await;
+    assert!(
+        text.contains("kyc_sandbox_webhook_deliveries_total{result=\"delivered\"} 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kyc_sandbox_webhook_deliveries_total{result=\"failed\"} 3\n"),
+        "{text}"
+    );
     assert_eq!(d[0]["attempts"][3]["status"], 200);
     assert_eq!(d[0]["nextAttemptAt"], Value::Null);
     let got = rx.received();

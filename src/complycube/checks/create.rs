@@ -1,0 +1,268 @@
+//! `POST /v1/checks`: validate the request, resolve every id it names,
+//! ask the scenario engine, store the check (always `pending` first).
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::complycube::api::{Api, Key};
+use crate::complycube::check::{Check, EnrolledMatch, FinalStatus};
+use crate::complycube::check_type::{CheckType, Needs};
+use crate::complycube::error::{ApiError, Json};
+use crate::complycube::facts::RequestFacts;
+use crate::complycube::model::{Client, ClientType, Document, Side};
+use crate::complycube::render::render;
+use crate::complycube::store::Tenant;
+use crate::complycube::{events, validate};
+use crate::ids::ObjectId;
+use crate::scenario;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct CheckInput {
+    client_id: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    document_id: Option<String>,
+    address_id: Option<String>,
+    live_photo_id: Option<String>,
+    live_video_id: Option<String>,
+    enable_monitoring: Option<bool>,
+    client_consent: Option<bool>,
+    options: Option<Map<String, Value>>,
+}
+
+fn type_names() -> Vec<&'static str> {
+    CheckType::ALL.iter().map(|t| t.as_str()).collect()
+}
+
+/// Two-sided document types (document-sides-per-type page).
+fn expects_two_sides(doc: &Document) -> bool {
+    match doc.kind.as_str() {
+        "driving_license" | "residence_permit" => true,
+        "national_identity_card" => !matches!(
+            doc.issuing_country.as_deref(),
+            Some("AR" | "CL" | "CY" | "SV" | "CI" | "MY" | "PE" | "RO")
+        ),
+        _ => false,
+    }
+}
+
+/// Everything validated about a new check, before it is stored.
+struct Resolved {
+    client: Client,
+    kind: CheckType,
+    document_id: Option<ObjectId>,
+    address_id: Option<ObjectId>,
+    live_photo_id: Option<ObjectId>,
+    live_video_id: Option<ObjectId>,
+    image_sha256: Vec<[u8; 32]>,
+    enrolled: Vec<EnrolledMatch>,
+}
+
+fn resolve(t: &Tenant, input: &CheckInput) -> Result<Resolved, ApiError> {
+    let client_raw = validate::required("clientId", &input.client_id)?;
+    let kind_raw = validate::required("type", &input.kind)?;
+    let kind =
+        CheckType::parse(kind_raw).ok_or_else(|| ApiError::not_allowed("type", &type_names()))?;
+    let client_oid = validate::id("client", client_raw)?;
+    let client = t
+        .clients
+        .get(&client_oid)
+        .ok_or_else(|| ApiError::not_found("client", client_raw))?
+        .clone();
+    for need in kind.needs() {
+        let (param, v) = match need {
+            Needs::Document => ("documentId", &input.document_id),
+            Needs::Address => ("addressId", &input.address_id),
+            Needs::LivePhoto => ("livePhotoId", &input.live_photo_id),
+            Needs::LiveVideo => ("liveVideoId", &input.live_video_id),
+        };
+        validate::required(param, v)?;
+    }
+    if kind.person_only() && client.kind != ClientType::Person {
+        return Err(ApiError::invalid(
+            "clientId",
+            format!(
+                "A '{}' can only be performed on a client of type 'person'",
+                kind.as_str()
+            ),
+        ));
+    }
+    if kind.is_screening() {
+        match client.kind {
+            ClientType::Person => {
+                let p = client.person_details.clone().unwrap_or_default();
+                validate::required("personDetails.firstName", &p.first_name)?;
+                validate::required("personDetails.lastName", &p.last_name)?;
+            }
+            ClientType::Company => {
+                let c = client.company_details.clone().unwrap_or_default();
+                validate::required("companyDetails.name", &c.name)?;
+            }
+        }
+    }
+    // Every id must exist under this tenant and belong to the check's client.
+    fn owned<T>(
+        table: &crate::store::Table<T>,
+        resource: &str,
+        raw: &Option<String>,
+        client: &ObjectId,
+    ) -> Result<Option<ObjectId>, ApiError> {
+        let Some(raw) = raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        let id = validate::id(resource, raw)?;
+        if table.contains(&id) && table.owner_of(&id) == Some(*client) {
+            Ok(Some(id))
+        } else {
+            Err(ApiError::not_found(resource, raw))
+        }
+    }
+    let document_id = owned(&t.documents, "document", &input.document_id, &client.id)?;
+    let address_id = owned(&t.addresses, "address", &input.address_id, &client.id)?;
+    let live_photo_id = owned(
+        &t.live_photos,
+        "live photo",
+        &input.live_photo_id,
+        &client.id,
+    )?;
+    let live_video_id = owned(
+        &t.live_videos,
+        "live video",
+        &input.live_video_id,
+        &client.id,
+    )?;
+
+    let mut image_sha256 = Vec::new();
+    if let Some(doc) = document_id.and_then(|d| t.documents.get(&d)) {
+        if kind == CheckType::Document && doc.issuing_country.is_none() {
+            return Err(ApiError::processing(
+                "document_requires_issuing_country",
+                "The document must have an 'issuingCountry' before a document check can run",
+            ));
+        }
+        if kind.needs_images() {
+            let front = doc.image(Side::Front).ok_or_else(|| {
+                ApiError::invalid(
+                    "documentId",
+                    "The document must have a front image attached before it can be checked",
+                )
+            })?;
+            image_sha256.push(front.blob.sha256);
+            if kind == CheckType::Document
+                && expects_two_sides(doc)
+                && doc.image(Side::Back).is_none()
+            {
+                return Err(ApiError::processing(
+                    "two_sides_expected",
+                    format!(
+                        "Both the front and back sides are expected for a '{}'",
+                        doc.kind
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(photo) = live_photo_id.and_then(|p| t.live_photos.get(&p)) {
+        image_sha256.push(photo.blob.sha256);
+    }
+    // Derived realism: the same face bytes uploaded for another client.
+    let mut enrolled: Vec<EnrolledMatch> = Vec::new();
+    if matches!(kind, CheckType::Identity | CheckType::EnhancedIdentity) {
+        for sha in &image_sha256 {
+            for s in t.faces.get(sha).into_iter().flatten() {
+                if s.client_id == client.id || enrolled.iter().any(|e| e.client_id == s.client_id) {
+                    continue;
+                }
+                if let Some(other) = t.clients.get(&s.client_id) {
+                    enrolled.push(EnrolledMatch {
+                        client_id: s.client_id,
+                        entity_name: other.entity_name.clone(),
+                        live_photo_id: s.live_photo_id,
+                    });
+                }
+            }
+        }
+    }
+    Ok(Resolved {
+        client,
+        kind,
+        document_id,
+        address_id,
+        live_photo_id,
+        live_video_id,
+        image_sha256,
+        enrolled,
+    })
+}
+
+pub(super) async fn create_check(
+    State(api): State<Api>,
+    Key(key): Key,
+    headers: HeaderMap,
+    Json(input): Json<CheckInput>,
+) -> Result<Response, ApiError> {
+    let resolved = api.store.with(&key, |t| resolve(t, &input))?;
+    let facts = RequestFacts {
+        check_type: Some(resolved.kind),
+        client: &resolved.client,
+    };
+    let selected = match api
+        .decide(&key, "checks", &facts, &headers, &resolved.image_sha256)
+        .await
+    {
+        Ok(s) => s,
+        Err(answered) => return Ok(answered),
+    };
+    let effect = selected.effect();
+    let now = api.core.clocks.now(&key);
+    let delay = effect
+        .millis("completionDelayMs")
+        .unwrap_or(api.core.config.completion_delay_ms);
+    let final_status = match effect.text("status") {
+        Some("failed") => FinalStatus::Failed,
+        _ => FinalStatus::Complete,
+    };
+    // The scenario may have waited: resolve again under the same lock as
+    // the insert, so a client deleted meanwhile is a 404, not an orphan.
+    let (check, body) = api.store.with(&key, |t| {
+        let resolved = resolve(t, &input)?;
+        let check = Check {
+            id: ObjectId::new(now),
+            client_id: resolved.client.id,
+            kind: resolved.kind,
+            entity_name: resolved.client.entity_name.clone().into_boxed_str(),
+            document_id: resolved.document_id,
+            address_id: resolved.address_id,
+            live_photo_id: resolved.live_photo_id,
+            live_video_id: resolved.live_video_id,
+            enable_monitoring: input.enable_monitoring.unwrap_or(false),
+            client_consent: input.client_consent,
+            options: input
+                .options
+                .clone()
+                .filter(|o| !o.is_empty())
+                .map(|o| Box::new(Value::Object(o))),
+            created_at: now,
+            updated_at: now,
+            complete_at: now.saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
+            final_status,
+            scenario: selected.scenario.clone(),
+            enrolled: (!resolved.enrolled.is_empty()).then(|| resolved.enrolled.into_boxed_slice()),
+            validated_outcome: None,
+            match_validations: None,
+            user_supplied: None,
+            redacted: None,
+        };
+        t.checks
+            .insert(check.id, Some(check.client_id), check.clone());
+        // The create answer is always `pending`, even with no completion delay.
+        let body = render(t, &check, now.min(check.complete_at.saturating_sub(1)));
+        Ok::<_, ApiError>((check, body))
+    })?;
+    events::check_created(&api, &key, &check, &body);
+    Ok(scenario::tag(axum::Json(body).into_response(), &selected))
+}

@@ -1,0 +1,39 @@
+//! What a vendor plug-in is: one value describing itself, which the
+//! composition root iterates over. A vendor brings its route table, its
+//! sandbox-only admin routes, its error envelope, its scenario vocabulary,
+//! its per-tenant data and its background work; the core brings everything
+//! else.
+
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::task::JoinSet;
+
+use crate::core::Core;
+use crate::openapi::Part;
+use crate::reply::Replies;
+use crate::scenario::Vocabulary;
+use crate::tenant::TenantData;
+
+pub(crate) trait Vendor: Send + Sync {
+    /// The name metrics and scenarios use (`complycube`).
+    fn name(&self) -> &'static str;
+    /// Where its routes are nested (`/v1`).
+    fn prefix(&self) -> &'static str;
+    /// Which keys scenarios may use for this vendor.
+    fn vocabulary(&self) -> &'static Vocabulary;
+    /// Its error envelope, for injected faults and scenario errors.
+    fn replies(&self) -> Arc<dyn Replies>;
+    /// Whether the vendor documents a sandbox rate limit (`--rate-limit`).
+    fn documents_rate_limit(&self) -> bool;
+    /// Its per-tenant data, for resets.
+    fn tenant_data(&self) -> Arc<dyn TenantData>;
+    /// Its routes (relative to [`Vendor::prefix`]), state applied.
+    fn router(&self, core: &Arc<Core>) -> Router;
+    /// Its sandbox-only routes, nested under `/__admin`.
+    fn admin_router(&self, core: &Arc<Core>) -> Router;
+    /// What it adds to `GET /openapi.json`.
+    fn openapi(&self) -> &'static Part;
+    /// Starts its background work (timers) on `set`.
+    fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>);
+}

@@ -1,0 +1,110 @@
+//! What every Verifik handler is given (the core and this vendor's store),
+//! the token extractor that picks the tenant, and the per-tenant store.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use axum::response::Response;
+
+use super::error::{VerifikError, VerifikReplies};
+use crate::core::Core;
+use crate::scenario::{self, NoFacts, Selected};
+use crate::tenant::{TenantData, tenant_key};
+
+/// Per-tenant Verifik state: which tokens are marked expired. A token is its
+/// own tenant, so the mark lives under the token it concerns.
+#[derive(Default)]
+pub(crate) struct Store {
+    expired: Mutex<HashSet<String>>,
+}
+
+impl Store {
+    pub(crate) fn expire(&self, token: &str) {
+        self.lock().insert(token.to_owned());
+    }
+
+    /// `false` when the token was not marked.
+    pub(crate) fn unexpire(&self, token: &str) -> bool {
+        self.lock().remove(token)
+    }
+
+    pub(crate) fn is_expired(&self, token: &str) -> bool {
+        self.lock().contains(token)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.expired.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl TenantData for Store {
+    fn reset_tenant(&self, tenant: &str) {
+        self.lock().remove(tenant);
+    }
+
+    fn reset_all(&self) {
+        self.lock().clear();
+    }
+}
+
+/// The Verifik emulation's shared state; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Api {
+    pub(crate) core: Arc<Core>,
+    pub(crate) store: Arc<Store>,
+}
+
+impl FromRef<Api> for Arc<Core> {
+    fn from_ref(api: &Api) -> Self {
+        api.core.clone()
+    }
+}
+
+impl Api {
+    /// The scenario step for one Verifik request (images only; Verifik
+    /// requests carry no other facts).
+    pub(crate) async fn decide(
+        &self,
+        token: &str,
+        endpoint: &str,
+        headers: &HeaderMap,
+        image_sha256: &[[u8; 32]],
+    ) -> Result<Selected, Response> {
+        let replies = VerifikReplies {
+            expired: self.core.config.verifik_expired_body,
+        };
+        let req = scenario::Request {
+            vendor: "verifik",
+            endpoint,
+            facts: &NoFacts,
+            headers,
+            image_sha256,
+        };
+        scenario::decide(&self.core.scenarios, &replies, token, &req).await
+    }
+}
+
+/// The caller's token: the tenant every Verifik call works in. Any token is
+/// accepted unless `--api-keys` lists the valid ones; a token an admin
+/// marked expired gets Verifik's 403.
+#[derive(Debug, Clone)]
+pub(crate) struct Token(pub(crate) String);
+
+impl FromRequestParts<Api> for Token {
+    type Rejection = VerifikError;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Api) -> Result<Self, VerifikError> {
+        let token = tenant_key(&parts.headers).ok_or_else(VerifikError::unauthorized)?;
+        let allowed = &api.core.config.api_keys;
+        if !allowed.is_empty() && !allowed.iter().any(|k| k == token) {
+            return Err(VerifikError::unauthorized());
+        }
+        if api.store.is_expired(token) {
+            return Err(VerifikError::expired(api.core.config.verifik_expired_body));
+        }
+        Ok(Token(token.to_owned()))
+    }
+}
