@@ -318,3 +318,59 @@ async fn reset_clears_one_tenant_or_everything() {
         "fixtures survive a reset"
     );
 }
+
+#[tokio::test]
+async fn reset_also_forgets_the_tenants_fault_profile_and_clock() {
+    let app = spawn_app().await;
+    let (s, v) = app
+        .json(
+            Method::PUT,
+            "/__admin/faults",
+            Some(&json!({"errorRate": 1.0, "errorStatus": 503})),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(app.get("/v1/clients").await.0, 503);
+    app.post("/__admin/clock/advance", json!({"seconds": 3600}))
+        .await;
+    let (s, _) = app.post("/__admin/reset", json!({})).await;
+    assert_eq!(s, 200);
+    let (_, faults) = app.get("/__admin/faults").await;
+    assert_eq!(faults["source"], "global", "{faults}");
+    assert_eq!(app.get("/v1/clients").await.0, 200);
+    let (_, clock) = app.get("/__admin/clock").await;
+    assert_eq!(clock["offsetMs"], 0, "{clock}");
+}
+
+#[tokio::test]
+async fn the_clock_refuses_to_move_beyond_its_range() {
+    let app = spawn_app().await;
+    let (_, before) = app.get("/__admin/clock").await;
+    for body in [
+        json!({"seconds": 1e300}),
+        json!({"ms": i64::MAX}),
+        json!({"seconds": 4_000_000_000.0}),
+    ] {
+        let (s, v) = app.post("/__admin/clock/advance", body.clone()).await;
+        assert_eq!(s, 400, "{body}: {v}");
+        assert_eq!(v["error"], "bad_request");
+    }
+    // Many legal advances still cannot overflow the offset.
+    let mut last = 200;
+    for _ in 0..200 {
+        let (s, _) = app
+            .post(
+                "/__admin/clock/advance",
+                json!({"ms": 3_000_000_000_000_i64}),
+            )
+            .await;
+        last = s;
+        if s != 200 {
+            break;
+        }
+    }
+    assert_eq!(last, 400, "the total offset is bounded");
+    let (s, after) = app.get("/__admin/clock").await;
+    assert_eq!(s, 200);
+    assert!(after["offsetMs"].as_i64().unwrap() > before["offsetMs"].as_i64().unwrap());
+}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, is_object_id, spawn_app};
 
 /// 40 KB of bytes unique to this call (so faces never match by accident).
-pub fn image_b64() -> String {
+pub(crate) fn image_b64() -> String {
     let seed = uuid::Uuid::new_v4();
     let bytes: Vec<u8> = (0..40 * 1024)
         .map(|i| seed.as_bytes()[i % 16] ^ (i as u8))
@@ -17,11 +17,11 @@ pub fn image_b64() -> String {
 }
 
 /// A person client with the given last name.
-pub async fn client(app: &TestApp, last: &str) -> String {
+pub(crate) async fn client(app: &TestApp, last: &str) -> String {
     app.person("John", last).await
 }
 
-pub async fn company(app: &TestApp) -> String {
+pub(crate) async fn company(app: &TestApp) -> String {
     let (s, v) = app
         .post(
             "/v1/clients",
@@ -33,7 +33,7 @@ pub async fn company(app: &TestApp) -> String {
 }
 
 /// A document of `kind` with images on `sides`, using `data` (fresh bytes when None).
-pub async fn document_with(
+pub(crate) async fn document_with(
     app: &TestApp,
     client: &str,
     kind: &str,
@@ -61,11 +61,11 @@ pub async fn document_with(
     id
 }
 
-pub async fn document(app: &TestApp, client: &str) -> String {
+pub(crate) async fn document(app: &TestApp, client: &str) -> String {
     document_with(app, client, "passport", &["front"], None).await
 }
 
-pub async fn live_photo_with(app: &TestApp, client: &str, data: &str) -> String {
+pub(crate) async fn live_photo_with(app: &TestApp, client: &str, data: &str) -> String {
     let (s, p) = app
         .post("/v1/livePhotos", json!({"clientId": client, "data": data}))
         .await;
@@ -73,11 +73,11 @@ pub async fn live_photo_with(app: &TestApp, client: &str, data: &str) -> String 
     p["id"].as_str().unwrap().to_owned()
 }
 
-pub async fn live_photo(app: &TestApp, client: &str) -> String {
+pub(crate) async fn live_photo(app: &TestApp, client: &str) -> String {
     live_photo_with(app, client, &image_b64()).await
 }
 
-pub async fn live_video(app: &TestApp, client: &str) -> String {
+pub(crate) async fn live_video(app: &TestApp, client: &str) -> String {
     let (s, v) = app
         .post(
             "/__admin/complycube/liveVideos",
@@ -88,7 +88,7 @@ pub async fn live_video(app: &TestApp, client: &str) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
-pub async fn address(app: &TestApp, client: &str) -> String {
+pub(crate) async fn address(app: &TestApp, client: &str) -> String {
     let (s, a) = app
         .post("/v1/addresses", json!({"clientId": client, "line": "1 High St", "city": "London", "country": "GB", "postalCode": "N1 1AA"}))
         .await;
@@ -97,7 +97,7 @@ pub async fn address(app: &TestApp, client: &str) -> String {
 }
 
 /// A valid check request body for `kind`, creating what it needs.
-pub async fn check_body(app: &TestApp, client: &str, kind: &str) -> Value {
+pub(crate) async fn check_body(app: &TestApp, client: &str, kind: &str) -> Value {
     let mut body = json!({"clientId": client, "type": kind});
     let doc_needed = [
         "document_check",
@@ -127,7 +127,7 @@ pub async fn check_body(app: &TestApp, client: &str, kind: &str) -> Value {
     body
 }
 
-pub async fn run_check(app: &TestApp, client: &str, kind: &str) -> Value {
+pub(crate) async fn run_check(app: &TestApp, client: &str, kind: &str) -> Value {
     let body = check_body(app, client, kind).await;
     let (s, created) = app.post("/v1/checks", body).await;
     assert_eq!(s, 200, "{kind}: {created}");
@@ -609,4 +609,46 @@ async fn an_expired_document_reads_an_expiry_date_in_the_past() {
         created[8..10].parse::<i64>().unwrap(),
     );
     assert!(exp_ymd < created_ymd, "{exp} is not before {created}");
+}
+
+#[tokio::test]
+async fn user_supplied_data_overrides_a_document_checks_extracted_data() {
+    let app = spawn_app().await;
+    let c = client(&app, "Doe").await;
+    let check = run_check(&app, &c, "document_check").await;
+    let id = check["id"].as_str().unwrap();
+    let before = check["result"]["breakdown"]["extractedData"].clone();
+    assert!(before.is_object(), "{check}");
+    let (s, r) = app
+        .post(
+            &format!("/v1/checks/{id}/validate"),
+            json!({"outcome": "confirmed",
+                "userSuppliedData": {"holderDetails": {"lastName": ["Corrected"]}}}),
+        )
+        .await;
+    assert_eq!((s, r), (200, json!({"outcome": "clear"})));
+    let (_, got) = app.get(&format!("/v1/checks/{id}")).await;
+    let extracted = &got["result"]["breakdown"]["extractedData"];
+    assert_eq!(extracted["holderDetails"]["lastName"], json!(["Corrected"]));
+    assert_eq!(
+        extracted["holderDetails"]["firstName"], before["holderDetails"]["firstName"],
+        "only the supplied keys change"
+    );
+
+    // Other check types have no extracted data to override.
+    let other = run_check(&app, &c, "identity_check").await;
+    let (s, err) = app
+        .post(
+            &format!("/v1/checks/{}/validate", other["id"].as_str().unwrap()),
+            json!({"outcome": "confirmed", "userSuppliedData": {"dob": "1990-01-01"}}),
+        )
+        .await;
+    assert_eq!((s, err["param"].as_str()), (400, Some("userSuppliedData")));
+    let (s, err) = app
+        .post(
+            &format!("/v1/checks/{id}/validate"),
+            json!({"outcome": "confirmed", "userSuppliedData": "not an object"}),
+        )
+        .await;
+    assert_eq!((s, err["param"].as_str()), (400, Some("userSuppliedData")));
 }

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{decode, spawn_with};
+use crate::helpers::{decode, spawn_app, spawn_with};
 
 struct Case {
     what: &'static str,
@@ -138,4 +138,36 @@ async fn rejected_updates_lose_nothing() {
     }
     let (_, after) = app.get(&format!("/v1/clients/{id}")).await;
     assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn a_scheme_without_a_key_is_no_key() {
+    let app = spawn_app().await;
+    for auth in ["Bearer", "Bearer   ", "JWT", "bearer"] {
+        let (s, v) = app.json_as(auth, Method::GET, "/v1/clients", None).await;
+        assert_eq!(
+            (s, v),
+            (
+                401,
+                json!({"type":"unauthorized","message":"The 'Authorization' header is invalid"})
+            ),
+            "{auth:?}"
+        );
+        let (s, v) = app
+            .json_as(
+                auth,
+                Method::POST,
+                "/v2/face-recognition/liveness",
+                Some(&json!({})),
+            )
+            .await;
+        assert_eq!(
+            (s, v),
+            (
+                401,
+                json!({"message":"Authentication required","code":"UNAUTHORIZED"})
+            ),
+            "{auth:?}"
+        );
+    }
 }

@@ -195,3 +195,69 @@ async fn latency_and_tenant_fault_profiles_work() {
     let (s, _) = app.get("/v1/clients").await;
     assert_eq!(s, 200);
 }
+
+/// An injected fault and a scenario error with the same status answer the
+/// same vendor body: one envelope per vendor, whichever asked for it.
+#[tokio::test]
+async fn injected_faults_and_scenario_errors_answer_alike() {
+    let app = spawn_app().await;
+    let client = app.person("John", "Doe").await;
+    for status in [400u16, 401, 403, 404, 409, 429, 500, 503] {
+        let name = format!("error-{status}");
+        for key in [app.key.clone(), format!("Bearer vk-{status}")] {
+            let (s, v) = app
+                .json_as(
+                    &key,
+                    Method::POST,
+                    "/__admin/scenarios",
+                    Some(
+                        &json!({"scenario": {"name": name, "description": "an error",
+                        "effect": {"error": {"status": status}}}}),
+                    ),
+                )
+                .await;
+            assert_eq!(s, 201, "{v}");
+        }
+        // ComplyCube: the risk profile consults scenarios.
+        let injected = get_with(
+            &app,
+            &app.key,
+            "/v1/clients",
+            Some(&format!("error:{status}")),
+        )
+        .await
+        .expect("sent");
+        let injected = decode(injected).await;
+        let scenario = app.get(&format!("/v1/clients/{client}/riskProfile")).await;
+        assert_eq!(injected, scenario, "ComplyCube {status}");
+        // Verifik: any biometrics call consults scenarios.
+        let token = format!("vk-{status}");
+        let injected = get_with(
+            &app,
+            &token,
+            "/v2/face-recognition/liveness",
+            Some(&format!("error:{status}")),
+        )
+        .await
+        .expect("sent");
+        let injected = decode(injected).await;
+        let scenario = app
+            .json_as(
+                &format!("Bearer {token}"),
+                Method::POST,
+                "/v2/face-recognition/liveness",
+                Some(&json!({"os": "DESKTOP", "image": crate::complycube_checks::image_b64()})),
+            )
+            .await;
+        assert_eq!(injected, scenario, "Verifik {status}");
+        for key in [app.key.clone(), format!("Bearer {token}")] {
+            app.json_as(
+                &key,
+                Method::DELETE,
+                &format!("/__admin/scenarios/{name}"),
+                None,
+            )
+            .await;
+        }
+    }
+}
