@@ -20,9 +20,10 @@ use crate::faults::{self, Faults};
 use crate::journal::{self, Journal, UnknownRoute};
 use crate::layers::{self, VendorLayer};
 use crate::metrics::Metrics;
+use crate::persist::Durable;
 use crate::scenario::Engine;
 use crate::vendor::Vendor;
-use crate::{admin, complycube, fixtures, openapi, verifik};
+use crate::{admin, complycube, fixtures, openapi, transfer, verifik};
 
 /// A built sandbox, ready to [`serve`]: the core and every vendor plug-in.
 #[derive(Clone)]
@@ -39,14 +40,21 @@ impl AppState {
 }
 
 /// Every vendor this sandbox emulates.
-fn vendors(config: &Config) -> Vec<Arc<dyn Vendor>> {
-    vec![complycube::plugin(config), verifik::plugin(config)]
+fn vendors(config: &Config, durable: &Arc<Durable>) -> Vec<Arc<dyn Vendor>> {
+    vec![
+        complycube::plugin(config, durable),
+        verifik::plugin(config, durable),
+    ]
 }
 
-/// Builds the state from configuration: loads and validates fixtures (an
-/// invalid fixture is an error naming the file), creates the stores.
+/// Builds the state from configuration: opens the durable store (when one
+/// is configured) and restores what it holds, loads and validates fixtures
+/// (an invalid fixture is an error naming the file), creates the stores and
+/// imports `--seed` documents. Every refusal is one line naming its cause.
 pub fn build(config: Config) -> Result<AppState, String> {
-    let vendors = vendors(&config);
+    let (durable, records) = Durable::open(&config.store)?;
+    let durable = Arc::new(durable);
+    let vendors = vendors(&config, &durable);
     let vocabularies: Vec<_> = vendors.iter().map(|v| v.vocabulary()).collect();
     let (catalog, fixtures) = fixtures::load(&config.fixtures, &vocabularies)?;
     let journal = Journal::new(journal::Limits {
@@ -54,25 +62,41 @@ pub fn build(config: Config) -> Result<AppState, String> {
         max_bytes: config.journal_max_bytes,
         body_bytes: config.journal_body_bytes,
     });
-    let outbox = Arc::new(Outbox::new(delivery::Limits {
-        concurrency: config.webhook_concurrency,
-        max_per_tenant: config.webhook_outbox_max,
-        timeout: std::time::Duration::from_millis(config.webhook_timeout_ms),
-    }));
-    let mut tenant_data: Vec<Arc<dyn crate::tenant::TenantData>> =
-        vendors.iter().map(|v| v.tenant_data()).collect();
-    tenant_data.push(outbox.clone());
+    let directories = vendors
+        .iter()
+        .filter_map(|v| v.directory().map(|d| (v.name(), d)))
+        .collect();
+    let outbox = Arc::new(Outbox::new(
+        delivery::Limits {
+            concurrency: config.webhook_concurrency,
+            max_per_tenant: config.webhook_outbox_max,
+            timeout: std::time::Duration::from_millis(config.webhook_timeout_ms),
+        },
+        durable.clone(),
+        directories,
+    ));
     let core = Core {
-        clocks: Clocks::new(config.time_scale),
-        scenarios: Engine::new(vocabularies, catalog),
+        clocks: Clocks::durable(config.time_scale, durable.clone()),
+        scenarios: Engine::new(vocabularies, catalog, Some(durable.clone())),
         journal,
         fixtures,
-        tenant_data,
+        vendor_data: vendors.iter().map(|v| v.tenant_data()).collect(),
         metrics: Metrics::default(),
         outbox,
-        faults: Faults::new(faults::Profile::from_config(&config)),
+        faults: Faults::durable(faults::Profile::from_config(&config), durable.clone()),
+        durable,
         config,
     };
+    if let crate::config::StoreSpec::Sqlite(path) = &core.config.store {
+        let name = path.display();
+        core.restore(&records)
+            .map_err(|why| format!("{name}: {why}"))?;
+    }
+    for path in &core.config.seeds {
+        // Seeds are committed before the server answers anything.
+        let (tenant, _ack) = transfer::seed(&core, path)?;
+        tracing::info!(seed = %path.display(), %tenant, "seeded a tenant");
+    }
     Ok(AppState {
         core: Arc::new(core),
         vendors: vendors.into(),

@@ -9,17 +9,24 @@
 //! whole-suite runs.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use crate::ids::Millis;
+use crate::persist::{Ack, Durable, Record};
+use crate::tenant::{RestoreContext, TenantData};
+
+/// The record kind of a tenant's clock.
+const KIND: &str = "clock";
 
 /// How far a tenant's clock may run ahead of real time: ten thousand years.
 pub(crate) const MAX_OFFSET_MS: Millis = 10_000 * 366 * 86_400_000;
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct TenantClock {
     offset_ms: Millis,
     frozen_at: Option<Millis>,
@@ -42,6 +49,7 @@ pub(crate) struct Clocks {
     tenants: Mutex<HashMap<String, TenantClock>>,
     /// Woken whenever any clock jumps, so schedulers re-evaluate what is due.
     changed: Notify,
+    durable: Option<Arc<Durable>>,
 }
 
 impl Clocks {
@@ -57,7 +65,30 @@ impl Clocks {
             start_wall: chrono::Utc::now().timestamp_millis(),
             tenants: Mutex::new(HashMap::new()),
             changed: Notify::new(),
+            durable: None,
         }
+    }
+
+    /// Clocks whose adjustments are kept in the durable store.
+    pub(crate) fn durable(scale: f64, durable: Arc<Durable>) -> Self {
+        Clocks {
+            durable: Some(durable),
+            ..Clocks::new(scale)
+        }
+    }
+
+    /// Hands the tenant's clock as it stands to the durable store.
+    pub(crate) fn save(&self, tenant: &str) -> Ack {
+        let Some(durable) = self.durable.as_ref().filter(|d| d.enabled()) else {
+            return Ack::done();
+        };
+        let map = self.lock();
+        let mut batch = durable.batch();
+        match map.get(tenant) {
+            Some(c) => batch.put(tenant, KIND, KIND, None, c, None),
+            None => batch.delete(tenant, KIND, KIND),
+        }
+        durable.submit(batch)
     }
 
     fn base_now(&self) -> Millis {
@@ -153,6 +184,51 @@ impl Clocks {
     /// look at what is due, then wait without missing a jump in between.
     pub(crate) fn changed(&self) -> tokio::sync::futures::Notified<'_> {
         self.changed.notified()
+    }
+}
+
+impl TenantData for Clocks {
+    fn reset_tenant(&self, tenant: &str) {
+        self.reset(tenant);
+    }
+
+    fn reset_all(&self) {
+        Clocks::reset_all(self);
+    }
+
+    fn owns(&self, kind: &str) -> bool {
+        kind == KIND
+    }
+
+    fn restore(&self, records: &[&Record], _: &RestoreContext<'_>) -> Result<(), String> {
+        let mut map = self.lock();
+        for r in records {
+            let c: TenantClock = serde_json::from_slice(&r.body)
+                .map_err(|e| format!("clock of {}: {e}", r.tenant))?;
+            map.insert(r.tenant.clone(), c);
+        }
+        drop(map);
+        self.changed.notify_waiters();
+        Ok(())
+    }
+
+    fn export(&self, tenant: &str) -> Vec<Record> {
+        self.lock()
+            .get(tenant)
+            .map(|c| Record {
+                tenant: tenant.to_owned(),
+                kind: KIND.to_owned(),
+                id: KIND.to_owned(),
+                owner: None,
+                body: serde_json::to_vec(c).unwrap_or_default(),
+                data: None,
+            })
+            .into_iter()
+            .collect()
+    }
+
+    fn contains(&self, _: &Record) -> bool {
+        false
     }
 }
 

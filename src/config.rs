@@ -209,6 +209,45 @@ pub struct Config {
     /// changes (0: load once at startup, never reload).
     #[arg(long, env = "KYC_SANDBOX_FIXTURES_POLL_MS", default_value_t = 500)]
     pub fixtures_poll_ms: u64,
+
+    /// Where state lives: `memory` (lost on exit; fastest) or `sqlite:PATH`
+    /// (every acknowledged change survives a restart or a crash).
+    #[arg(long, env = "KYC_SANDBOX_STORE", default_value = "memory")]
+    pub store: StoreSpec,
+
+    /// A tenant export to import at startup into the tenant it names,
+    /// replacing what that tenant held (repeatable; comma-separated in the
+    /// environment variable).
+    #[arg(long = "seed", env = "KYC_SANDBOX_SEED", value_delimiter = ',')]
+    pub seeds: Vec<PathBuf>,
+}
+
+/// Where state lives, as `--store` spells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSpec {
+    /// Nothing survives the process (the default).
+    Memory,
+    /// An SQLite file (created when missing).
+    Sqlite(PathBuf),
+}
+
+impl std::str::FromStr for StoreSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("memory") {
+            return Ok(StoreSpec::Memory);
+        }
+        match s.split_once(':') {
+            Some((scheme, path)) if scheme.eq_ignore_ascii_case("sqlite") && !path.is_empty() => {
+                Ok(StoreSpec::Sqlite(PathBuf::from(path)))
+            }
+            _ => Err(format!(
+                "'{s}' is not a store: use 'memory' or 'sqlite:PATH'"
+            )),
+        }
+    }
 }
 
 impl Config {

@@ -1,8 +1,9 @@
 //! The vendor-neutral core every module may use: configuration, tenant
 //! clocks, the scenario engine, the journal, fixtures, metrics, the webhook
-//! outbox and faults, plus every vendor's per-tenant data as a
-//! [`TenantData`] handle. It never names a vendor.
+//! outbox, faults and the durable store, plus every vendor's per-tenant data
+//! as a [`TenantData`] handle. It never names a vendor.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::clock::Clocks;
@@ -12,8 +13,10 @@ use crate::faults::Faults;
 use crate::fixtures;
 use crate::journal::Journal;
 use crate::metrics::Metrics;
+use crate::persist::{Ack, Change, Durable, Record};
 use crate::scenario::Engine;
-use crate::tenant::TenantData;
+use crate::scenario::stored::{self as stored_scenarios, Restored};
+use crate::tenant::{RestoreContext, TenantData};
 
 pub(crate) struct Core {
     pub(crate) config: Config,
@@ -21,36 +24,96 @@ pub(crate) struct Core {
     pub(crate) scenarios: Engine,
     pub(crate) journal: Journal,
     pub(crate) fixtures: fixtures::Status,
-    /// Every vendor's per-tenant data and the outbox, for tenant resets.
-    pub(crate) tenant_data: Vec<Arc<dyn TenantData>>,
+    /// Every vendor's per-tenant data.
+    pub(crate) vendor_data: Vec<Arc<dyn TenantData>>,
     /// Prometheus counters (`GET /metrics`).
     pub(crate) metrics: Metrics,
     /// Webhook deliveries waiting, in flight and done.
     pub(crate) outbox: Arc<Outbox>,
     pub(crate) faults: Faults,
+    /// Where every change is made durable (nowhere in memory mode).
+    pub(crate) durable: Arc<Durable>,
 }
 
 impl Core {
+    /// Every holder of per-tenant data: the vendors, the outbox, clocks,
+    /// armed scenarios and fault profiles.
+    pub(crate) fn parts(&self) -> Vec<&dyn TenantData> {
+        let mut parts: Vec<&dyn TenantData> = self.vendor_data.iter().map(|d| d.as_ref()).collect();
+        parts.push(self.outbox.as_ref());
+        parts.push(&self.clocks);
+        parts.push(self.scenarios.armed_set());
+        parts.push(&self.faults);
+        parts
+    }
+
     /// Forgets everything one tenant holds: its data in every vendor, the
-    /// outbox, armed scenarios, journal, clock and fault profile.
-    pub(crate) fn reset_tenant(&self, tenant: &str) {
-        self.scenarios.reset(tenant);
+    /// outbox, armed scenarios, journal, clock and fault profile, durable
+    /// records included. Returns the commit to wait for.
+    pub(crate) fn reset_tenant(&self, tenant: &str) -> Ack {
+        let mut batch = self.durable.batch();
+        batch.push(Change::DeleteTenant(tenant.to_owned()));
+        let ack = self.durable.submit(batch);
         self.journal.reset(tenant);
-        self.clocks.reset(tenant);
-        self.faults.reset_tenant(tenant);
-        for d in &self.tenant_data {
-            d.reset_tenant(tenant);
+        for part in self.parts() {
+            part.reset_tenant(tenant);
         }
+        ack
     }
 
     /// [`Core::reset_tenant`] for every tenant.
-    pub(crate) fn reset_all(&self) {
-        self.scenarios.reset_all();
+    pub(crate) fn reset_all(&self) -> Ack {
+        let mut batch = self.durable.batch();
+        batch.push(Change::DeleteAll);
+        let ack = self.durable.submit(batch);
+        self.durable.forget_written();
         self.journal.reset_all();
-        self.clocks.reset_all();
-        self.faults.reset_all();
-        for d in &self.tenant_data {
-            d.reset_all();
+        for part in self.parts() {
+            part.reset_all();
         }
+        ack
+    }
+
+    /// Puts stored records back into every part (startup and import).
+    /// Scenario records come first: checks refer to them.
+    pub(crate) fn restore(&self, records: &[Record]) -> Result<(), String> {
+        let mut scenarios = Restored::default();
+        for r in records.iter().filter(|r| r.kind == stored_scenarios::KIND) {
+            scenarios.add(r, self.scenarios.vocabularies());
+        }
+        let ctx = RestoreContext {
+            scenarios: &scenarios,
+        };
+        let parts = self.parts();
+        let mut groups: HashMap<usize, Vec<&Record>> = HashMap::new();
+        for r in records.iter().filter(|r| r.kind != stored_scenarios::KIND) {
+            let i = parts.iter().position(|p| p.owns(&r.kind)).ok_or_else(|| {
+                format!(
+                    "record kind '{}' is unknown to this build (written by a newer kyc-sandbox?)",
+                    r.kind
+                )
+            })?;
+            groups.entry(i).or_default().push(r);
+        }
+        let mut order: Vec<usize> = groups.keys().copied().collect();
+        order.sort_unstable();
+        for i in order {
+            parts[i].restore(&groups[&i], &ctx)?;
+        }
+        Ok(())
+    }
+
+    /// Every record one tenant holds (the outbox's history aside).
+    pub(crate) fn export(&self, tenant: &str) -> Vec<Record> {
+        self.parts().iter().flat_map(|p| p.export(tenant)).collect()
+    }
+
+    /// The records of `incoming` the tenant already holds (import collisions).
+    pub(crate) fn collisions<'a>(&self, incoming: &'a [Record]) -> Vec<&'a Record> {
+        let parts = self.parts();
+        incoming
+            .iter()
+            .filter(|r| parts.iter().any(|p| p.contains(r)))
+            .collect()
     }
 }

@@ -13,8 +13,8 @@
 //! *what* happens; the vendor's [`Replies`](crate::reply::Replies) render it.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -22,6 +22,8 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::persist::{Ack, Durable, Record};
+use crate::tenant::{RestoreContext, TenantData};
 
 /// The request header that asks for a fault on one request.
 pub(crate) const FAULT_HEADER: &str = "x-sandbox-fault";
@@ -103,7 +105,11 @@ pub(crate) struct Faults {
     /// Tenants with their own profile.
     custom: AtomicUsize,
     tenants: Mutex<HashMap<String, TenantFaults>>,
+    durable: Option<Arc<Durable>>,
 }
+
+/// The record kind of a tenant's fault profile.
+const KIND: &str = "faults";
 
 impl Faults {
     pub(crate) fn new(global: Profile) -> Self {
@@ -118,6 +124,15 @@ impl Faults {
             global_active,
             custom: AtomicUsize::new(0),
             tenants: Mutex::new(HashMap::new()),
+            durable: None,
+        }
+    }
+
+    /// Faults whose tenant profiles are kept in the durable store.
+    pub(crate) fn durable(global: Profile, durable: Arc<Durable>) -> Self {
+        Faults {
+            durable: Some(durable),
+            ..Faults::new(global)
         }
     }
 
@@ -139,7 +154,27 @@ impl Faults {
     }
 
     /// Sets (or with `None` clears) a tenant's profile; restarts its RNG.
-    pub(crate) fn set_profile(&self, tenant: &str, profile: Option<Profile>) {
+    /// Returns the commit of the stored profile.
+    pub(crate) fn set_profile(&self, tenant: &str, profile: Option<Profile>) -> Ack {
+        let mut batch = self.durable.as_ref().map(|d| d.batch()).unwrap_or_default();
+        match &profile {
+            Some(p) => batch.put(tenant, KIND, KIND, None, p, None),
+            None => batch.delete(tenant, KIND, KIND),
+        }
+        let _map = self.apply_profile(tenant, profile);
+        match &self.durable {
+            Some(d) => d.submit(batch),
+            None => Ack::done(),
+        }
+    }
+
+    /// Sets the profile in memory; returns the lock so a caller can order
+    /// its durable write under it.
+    fn apply_profile(
+        &self,
+        tenant: &str,
+        profile: Option<Profile>,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, TenantFaults>> {
         let seed = profile.as_ref().unwrap_or(&self.global).seed;
         let mut map = self.lock();
         let t = map
@@ -161,6 +196,7 @@ impl Faults {
         t.profile = profile;
         t.rng = StdRng::seed_from_u64(seed);
         t.hits.clear();
+        map
     }
 
     /// Decides the fate of one request. `rate_limited_api` says whether the
@@ -261,6 +297,49 @@ impl Faults {
     pub(crate) fn reset_all(&self) {
         self.lock().clear();
         self.custom.store(0, Ordering::Relaxed);
+    }
+}
+
+impl TenantData for Faults {
+    fn reset_tenant(&self, tenant: &str) {
+        Faults::reset_tenant(self, tenant);
+    }
+
+    fn reset_all(&self) {
+        Faults::reset_all(self);
+    }
+
+    fn owns(&self, kind: &str) -> bool {
+        kind == KIND
+    }
+
+    fn restore(&self, records: &[&Record], _: &RestoreContext<'_>) -> Result<(), String> {
+        for r in records {
+            let p: Profile = serde_json::from_slice(&r.body)
+                .map_err(|e| format!("fault profile of {}: {e}", r.tenant))?;
+            drop(self.apply_profile(&r.tenant, Some(p)));
+        }
+        Ok(())
+    }
+
+    fn export(&self, tenant: &str) -> Vec<Record> {
+        self.lock()
+            .get(tenant)
+            .and_then(|t| t.profile.as_ref())
+            .map(|p| Record {
+                tenant: tenant.to_owned(),
+                kind: KIND.to_owned(),
+                id: KIND.to_owned(),
+                owner: None,
+                body: serde_json::to_vec(p).unwrap_or_default(),
+                data: None,
+            })
+            .into_iter()
+            .collect()
+    }
+
+    fn contains(&self, _: &Record) -> bool {
+        false
     }
 }
 

@@ -68,6 +68,13 @@ impl serde::Serialize for ObjectId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ObjectId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        ObjectId::parse(&s).ok_or_else(|| serde::de::Error::custom("not a 24-hex id"))
+    }
+}
+
 /// Milliseconds since the Unix epoch, the unit every clock in the sandbox speaks.
 pub(crate) type Millis = i64;
 

@@ -32,10 +32,12 @@ mod layers;
 mod metrics;
 mod number;
 mod openapi;
+mod persist;
 mod reply;
 mod scenario;
 mod store;
 mod tenant;
+mod transfer;
 mod vendor;
 
 mod complycube;
@@ -43,5 +45,5 @@ mod verifik;
 
 pub use app::{AppState, build, serve};
 pub use config::{
-    Cli, Command, Config, LogFormat, VerifikExpiredBody, VerifikMessages, VerifikShape,
+    Cli, Command, Config, LogFormat, StoreSpec, VerifikExpiredBody, VerifikMessages, VerifikShape,
 };

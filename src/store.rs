@@ -2,9 +2,11 @@
 //!
 //! [`Table`] keeps records newest-first addressable by id, and indexes them by
 //! owner (a ComplyCube client, say), so get-by-id is a hash lookup and
-//! list-by-owner walks only that owner's rows. No locking here: vendors keep a
-//! table per tenant behind a short-lived `std::sync::Mutex`, never held across
-//! an `.await`.
+//! list-by-owner walks only that owner's rows. It also remembers which ids a
+//! write touched ([`Table::take_dirty`]), so the vendor can hand exactly those
+//! rows to the durable store. No locking here: vendors keep a table per
+//! tenant behind a short-lived `std::sync::Mutex`, never held across an
+//! `.await`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -17,6 +19,8 @@ pub(crate) struct Table<T> {
     by_id: HashMap<ObjectId, u64>,
     by_owner: HashMap<ObjectId, BTreeSet<u64>>,
     next: u64,
+    /// Ids inserted, changed or removed since the last [`Table::take_dirty`].
+    dirty: Vec<ObjectId>,
 }
 
 impl<T> Default for Table<T> {
@@ -26,6 +30,7 @@ impl<T> Default for Table<T> {
             by_id: HashMap::new(),
             by_owner: HashMap::new(),
             next: 0,
+            dirty: Vec::new(),
         }
     }
 }
@@ -48,6 +53,7 @@ impl<T> Table<T> {
 
     pub(crate) fn insert(&mut self, id: ObjectId, owner: Option<ObjectId>, value: T) {
         self.remove(&id);
+        self.dirty.push(id);
         self.next += 1;
         let seq = self.next;
         self.rows.insert(seq, (id, owner, value));
@@ -62,8 +68,10 @@ impl<T> Table<T> {
         self.rows.get(seq).map(|r| &r.2)
     }
 
+    /// The row to change; marks it dirty.
     pub(crate) fn get_mut(&mut self, id: &ObjectId) -> Option<&mut T> {
         let seq = self.by_id.get(id)?;
+        self.dirty.push(*id);
         self.rows.get_mut(seq).map(|r| &mut r.2)
     }
 
@@ -78,6 +86,7 @@ impl<T> Table<T> {
 
     pub(crate) fn remove(&mut self, id: &ObjectId) -> Option<T> {
         let seq = self.by_id.remove(id)?;
+        self.dirty.push(*id);
         let (_, owner, value) = self.rows.remove(&seq)?;
         if let Some(o) = owner {
             if let Some(set) = self.by_owner.get_mut(&o) {
@@ -88,6 +97,14 @@ impl<T> Table<T> {
             }
         }
         Some(value)
+    }
+
+    /// The ids touched since the last call, each once, in first-touch order.
+    pub(crate) fn take_dirty(&mut self) -> Vec<ObjectId> {
+        let mut ids = std::mem::take(&mut self.dirty);
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        ids.retain(|id| seen.insert(*id));
+        ids
     }
 
     /// The owner's rows, oldest first.
@@ -109,6 +126,11 @@ impl<T> Table<T> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Every row, oldest first.
+    pub(crate) fn iter_oldest(&self) -> impl Iterator<Item = &T> {
+        self.rows.values().map(|r| &r.2)
     }
 
     /// Every row, newest first.
@@ -185,5 +207,21 @@ mod tests {
         assert_eq!(t.remove(&ids[4]), Some(4));
         assert_eq!(t.page(Some(&a), None, 1, 10).total, 2);
         assert!(t.get(&ids[4]).is_none());
+    }
+
+    #[test]
+    fn writes_mark_ids_dirty_once() {
+        let mut t = Table::default();
+        let (a, b) = (ObjectId::new(0), ObjectId::new(0));
+        t.insert(a, None, 1);
+        t.insert(b, None, 2);
+        if let Some(v) = t.get_mut(&a) {
+            *v = 3;
+        }
+        assert_eq!(t.take_dirty(), vec![a, b]);
+        assert!(t.take_dirty().is_empty());
+        t.remove(&b);
+        let _ = t.get(&a);
+        assert_eq!(t.take_dirty(), vec![b]);
     }
 }

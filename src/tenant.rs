@@ -1,9 +1,13 @@
 //! Tenants: every API key (ComplyCube) or token (Verifik) is its own
 //! sandbox. This module says which tenant a request works in and what every
-//! holder of per-tenant data must offer the admin API.
+//! holder of per-tenant data offers the rest of the sandbox: resets,
+//! restoring stored records, and exporting a tenant.
 
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
+
+use crate::persist::Record;
+use crate::scenario::stored::Restored;
 
 /// The tenant key a request carries: its `Authorization` value without a
 /// `Bearer`/`JWT` scheme. A scheme with nothing after it is no key.
@@ -18,10 +22,27 @@ pub(crate) fn tenant_key(headers: &HeaderMap) -> Option<&str> {
     (!key.is_empty()).then_some(key)
 }
 
-/// Something holding per-tenant data that an admin can reset.
+/// What restoring records may refer to besides the record itself.
+pub(crate) struct RestoreContext<'a> {
+    /// Stored scenarios by digest (checks keep the one that decided them).
+    pub(crate) scenarios: &'a Restored,
+}
+
+/// Something holding per-tenant data: a vendor's store or a piece of the
+/// core (clocks, armed scenarios, fault profiles, the outbox).
 pub(crate) trait TenantData: Send + Sync {
+    /// Forgets one tenant's data (the caller deletes its durable records).
     fn reset_tenant(&self, tenant: &str);
     fn reset_all(&self);
+    /// Whether records of this kind are this part's.
+    fn owns(&self, kind: &str) -> bool;
+    /// Puts stored records (all of this part's kinds, in the order they
+    /// were first written) back into memory: at startup and on import.
+    fn restore(&self, records: &[&Record], ctx: &RestoreContext<'_>) -> Result<(), String>;
+    /// Every record one tenant holds, as the durable store writes them.
+    fn export(&self, tenant: &str) -> Vec<Record>;
+    /// Whether the tenant already holds a record with this kind and id.
+    fn contains(&self, record: &Record) -> bool;
 }
 
 #[cfg(test)]

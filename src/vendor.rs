@@ -10,6 +10,7 @@ use axum::Router;
 use tokio::task::JoinSet;
 
 use crate::core::Core;
+use crate::delivery::Directory;
 use crate::openapi::Part;
 use crate::reply::Replies;
 use crate::scenario::Vocabulary;
@@ -34,6 +35,9 @@ pub(crate) trait Vendor: Send + Sync {
     fn admin_router(&self, core: &Arc<Core>) -> Router;
     /// What it adds to `GET /openapi.json`.
     fn openapi(&self) -> &'static Part;
-    /// Starts its background work (timers) on `set`.
+    /// Starts its background work (timers, resuming what a restart
+    /// interrupted) on `set`.
     fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>);
+    /// Its webhook registry, when it sends webhooks.
+    fn directory(&self) -> Option<Arc<dyn Directory>>;
 }

@@ -63,22 +63,31 @@ pub(super) async fn advance_clock(
             "One advance moves the clock at most 100 years",
         ));
     }
-    core.clocks
-        .advance(admin.tenant()?, ms)
-        .map(|v| Json(clock_json(v)))
-        .ok_or_else(|| AdminError::bad_request("The tenant's clock cannot move that far"))
+    let tenant = admin.tenant()?;
+    let view = core
+        .clocks
+        .advance(tenant, ms)
+        .ok_or_else(|| AdminError::bad_request("The tenant's clock cannot move that far"))?;
+    core.clocks.save(tenant).wait().await?;
+    Ok(Json(clock_json(view)))
 }
 
 pub(super) async fn freeze_clock(
     admin: Admin,
     State(core): State<Arc<Core>>,
 ) -> Result<Json<Value>, AdminError> {
-    Ok(Json(clock_json(core.clocks.freeze(admin.tenant()?))))
+    let tenant = admin.tenant()?;
+    let view = core.clocks.freeze(tenant);
+    core.clocks.save(tenant).wait().await?;
+    Ok(Json(clock_json(view)))
 }
 
 pub(super) async fn unfreeze_clock(
     admin: Admin,
     State(core): State<Arc<Core>>,
 ) -> Result<Json<Value>, AdminError> {
-    Ok(Json(clock_json(core.clocks.unfreeze(admin.tenant()?))))
+    let tenant = admin.tenant()?;
+    let view = core.clocks.unfreeze(tenant);
+    core.clocks.save(tenant).wait().await?;
+    Ok(Json(clock_json(view)))
 }

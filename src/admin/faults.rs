@@ -38,7 +38,7 @@ pub(super) async fn put_faults(
         ..p
     };
     p.validate().map_err(AdminError::bad_request)?;
-    core.faults.set_profile(tenant, Some(p));
+    core.faults.set_profile(tenant, Some(p)).wait().await?;
     Ok(axum::Json(view(&core, tenant)))
 }
 
@@ -47,6 +47,6 @@ pub(super) async fn clear_faults(
     State(core): State<Arc<Core>>,
 ) -> Result<axum::Json<Value>, AdminError> {
     let tenant = admin.tenant()?;
-    core.faults.set_profile(tenant, None);
+    core.faults.set_profile(tenant, None).wait().await?;
     Ok(axum::Json(view(&core, tenant)))
 }

@@ -13,13 +13,15 @@ use crate::core::Core;
 /// and `fixtures.lastError` says why. Needs no tenant.
 pub(super) async fn health(State(core): State<Arc<Core>>) -> Json<Value> {
     let fixtures = core.fixtures.view();
+    let store = core.durable.status();
     let limits = core.journal.limits();
     Json(json!({
-        "status": if fixtures.last_error.is_none() { "ok" } else { "degraded" },
+        "status": if fixtures.last_error.is_none() && store.last_error.is_none() { "ok" } else { "degraded" },
         "live": true,
         "ready": true,
         "version": env!("CARGO_PKG_VERSION"),
         "fixtures": fixtures,
+        "store": store,
         "journal": {
             "maxEntries": limits.max_entries,
             "maxBytes": limits.max_bytes,

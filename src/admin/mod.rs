@@ -13,6 +13,7 @@ mod health;
 mod requests;
 mod reset;
 mod scenarios;
+mod transfer;
 
 use std::sync::Arc;
 
@@ -73,6 +74,16 @@ impl From<crate::body::BodyError> for AdminError {
             status,
             error: "bad_request",
             message: e.describe(),
+        }
+    }
+}
+
+impl From<crate::persist::CommitError> for AdminError {
+    fn from(e: crate::persist::CommitError) -> Self {
+        AdminError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            error: "store_unavailable",
+            message: e.to_string(),
         }
     }
 }
@@ -163,6 +174,8 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .route("/clock/advance", post(clock::advance_clock))
         .route("/clock/freeze", post(clock::freeze_clock))
         .route("/clock/unfreeze", post(clock::unfreeze_clock))
+        .route("/export", get(transfer::export))
+        .route("/import", post(transfer::import))
         .route("/webhooks/deliveries", get(deliveries::list_deliveries))
         .route(
             "/webhooks/deliveries/{id}/redeliver",

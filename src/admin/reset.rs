@@ -22,9 +22,9 @@ pub(super) async fn reset(
     AdminQuery(q): AdminQuery<ResetQuery>,
 ) -> Result<Json<Value>, AdminError> {
     if q.all.unwrap_or(false) {
-        core.reset_all();
+        core.reset_all().wait().await?;
         return Ok(Json(json!({"reset": "all"})));
     }
-    core.reset_tenant(admin.tenant()?);
+    core.reset_tenant(admin.tenant()?).wait().await?;
     Ok(Json(json!({"reset": "tenant"})))
 }

@@ -110,7 +110,11 @@ pub(super) async fn add_scenario(
         }
     };
     let view = describe(&scenario, "armed", req.times);
-    core.scenarios.arm(tenant, scenario, req.times);
+    core.scenarios
+        .armed_set()
+        .arm(tenant, scenario, req.times)
+        .wait()
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -119,7 +123,8 @@ pub(super) async fn remove_scenario(
     State(core): State<Arc<Core>>,
     Path(name): Path<String>,
 ) -> Result<StatusCode, AdminError> {
-    if core.scenarios.disarm(admin.tenant()?, &name) {
+    if let Some(ack) = core.scenarios.armed_set().disarm(admin.tenant()?, &name) {
+        ack.wait().await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AdminError::not_found(format!(

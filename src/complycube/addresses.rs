@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::client_lists::list_by_client;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
 use super::list::ListResponse;
 use super::model::Address;
-use super::store::list_by_client;
 use super::validate;
 use crate::ids::ObjectId;
 
@@ -114,20 +114,23 @@ async fn create_address(
         created_at: now,
         updated_at: now,
     };
-    api.store.with(&key, |t| {
-        if !t.clients.contains(&client_id) {
-            return Err(ApiError::not_found("client", &raw_client));
-        }
-        t.addresses
-            .insert(address.id, Some(client_id), address.clone());
-        Ok(())
-    })?;
+    api.store
+        .write(&key, |t, _| {
+            if !t.clients.contains(&client_id) {
+                return Err(ApiError::not_found("client", &raw_client));
+            }
+            t.addresses
+                .insert(address.id, Some(client_id), address.clone());
+            Ok(())
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "address.created",
         super::events::address_payload(&address),
-    );
+    )
+    .await?;
     Ok(axum::Json(address))
 }
 
@@ -138,7 +141,7 @@ async fn get_address(
 ) -> ApiResult<Address> {
     let oid = validate::id("address", &id)?;
     api.store
-        .with(&key, |t| t.addresses.get(&oid).cloned())
+        .read(&key, |t| t.addresses.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("address", &id))
 }
@@ -158,53 +161,57 @@ async fn update_address(
         validate::non_blank(param, v)?;
     }
     let now = api.core.clocks.now(&key);
-    let updated = api.store.with(&key, |t| {
-        let stored = t
-            .addresses
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("address", &id))?;
-        if let Some(c) = &input.client_id {
-            if *c != stored.client_id.to_string() {
-                return Err(ApiError::invalid(
-                    "clientId",
-                    "'clientId' cannot be changed once an address is created",
-                ));
+    let updated = api
+        .store
+        .write(&key, |t, _| {
+            let stored = t
+                .addresses
+                .get_mut(&oid)
+                .ok_or_else(|| ApiError::not_found("address", &id))?;
+            if let Some(c) = &input.client_id {
+                if *c != stored.client_id.to_string() {
+                    return Err(ApiError::invalid(
+                        "clientId",
+                        "'clientId' cannot be changed once an address is created",
+                    ));
+                }
             }
-        }
-        let mut a = stored.clone();
-        for (field, v) in [
-            (&mut a.kind, &input.kind),
-            (&mut a.property_number, &input.property_number),
-            (&mut a.building_name, &input.building_name),
-            (&mut a.state, &input.state),
-            (&mut a.postal_code, &input.postal_code),
-            (&mut a.from_date, &input.from_date),
-            (&mut a.to_date, &input.to_date),
-        ] {
-            if v.is_some() {
-                field.clone_from(v);
+            let mut a = stored.clone();
+            for (field, v) in [
+                (&mut a.kind, &input.kind),
+                (&mut a.property_number, &input.property_number),
+                (&mut a.building_name, &input.building_name),
+                (&mut a.state, &input.state),
+                (&mut a.postal_code, &input.postal_code),
+                (&mut a.from_date, &input.from_date),
+                (&mut a.to_date, &input.to_date),
+            ] {
+                if v.is_some() {
+                    field.clone_from(v);
+                }
             }
-        }
-        for (field, v) in [
-            (&mut a.line, &input.line),
-            (&mut a.city, &input.city),
-            (&mut a.country, &input.country),
-        ] {
-            if let Some(v) = v {
-                v.trim().clone_into(field);
+            for (field, v) in [
+                (&mut a.line, &input.line),
+                (&mut a.city, &input.city),
+                (&mut a.country, &input.country),
+            ] {
+                if let Some(v) = v {
+                    v.trim().clone_into(field);
+                }
             }
-        }
-        validate_address(&a)?;
-        a.updated_at = now;
-        *stored = a.clone();
-        Ok(a)
-    })?;
+            validate_address(&a)?;
+            a.updated_at = now;
+            *stored = a.clone();
+            Ok(a)
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "address.updated",
         super::events::address_payload(&updated),
-    );
+    )
+    .await?;
     Ok(axum::Json(updated))
 }
 
@@ -214,23 +221,27 @@ async fn delete_address(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("address", &id)?;
-    let removed = api.store.with(&key, |t| {
-        if !t.addresses.contains(&oid) {
-            return Err(ApiError::not_found("address", &id));
-        }
-        if t.is_used_by_check(t.addresses.owner_of(&oid), &oid) {
-            return Err(ApiError::in_use("address", &id));
-        }
-        t.addresses
-            .remove(&oid)
-            .ok_or_else(|| ApiError::not_found("address", &id))
-    })?;
+    let removed = api
+        .store
+        .write(&key, |t, _| {
+            if !t.addresses.contains(&oid) {
+                return Err(ApiError::not_found("address", &id));
+            }
+            if t.is_used_by_check(t.addresses.owner_of(&oid), &oid) {
+                return Err(ApiError::in_use("address", &id));
+            }
+            t.addresses
+                .remove(&oid)
+                .ok_or_else(|| ApiError::not_found("address", &id))
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "address.deleted",
         super::events::address_payload(&removed),
-    );
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

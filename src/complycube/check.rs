@@ -62,6 +62,8 @@ pub(crate) struct Check {
     pub(crate) user_supplied: Option<Box<Value>>,
     /// Attributes and images removed by `/redact`.
     pub(crate) redacted: Option<Box<Redaction>>,
+    /// Its completion events were raised (and their deliveries queued).
+    pub(crate) events_raised: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -186,13 +186,18 @@ async fn create_client(
     };
     client.entity_name = client.compute_entity_name();
     api.store
-        .with(&key, |t| t.clients.insert(client.id, None, client.clone()));
+        .write(&key, |t, _| {
+            t.clients.insert(client.id, None, client.clone());
+            Ok(())
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "client.created",
         super::events::client_payload(&client),
-    );
+    )
+    .await?;
     Ok(axum::Json(client))
 }
 
@@ -203,7 +208,7 @@ async fn get_client(
 ) -> ApiResult<Client> {
     let oid = validate::id("client", &id)?;
     api.store
-        .with(&key, |t| t.clients.get(&oid).cloned())
+        .read(&key, |t| t.clients.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("client", &id))
 }
@@ -233,88 +238,100 @@ async fn update_client(
         validate_company(c, false)?;
     }
     let now = api.core.clocks.now(&key);
-    let updated = api.store.with(&key, |t| {
-        let client = t
-            .clients
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("client", &id))?;
-        if let Some(kind) = &input.kind {
-            let current = if client.kind == ClientType::Person {
-                "person"
-            } else {
-                "company"
-            };
-            if kind != current {
-                return Err(ApiError::invalid(
-                    "type",
-                    "'type' cannot be changed once a client is created",
-                ));
-            }
-        }
-        for (param, v) in [
-            (
-                "personDetails.firstName",
-                input.person_details.as_ref().map(|p| &p.first_name),
-            ),
-            (
-                "personDetails.lastName",
-                input.person_details.as_ref().map(|p| &p.last_name),
-            ),
-            (
-                "companyDetails.name",
-                input.company_details.as_ref().map(|c| &c.name),
-            ),
-        ] {
-            if let Some(Some(s)) = v {
-                if s.trim().is_empty() {
-                    return Err(ApiError::missing(param));
+    let updated = api
+        .store
+        .write(&key, |t, _| {
+            // Changes go to a copy, stored only when every check passed.
+            let mut copy = t
+                .clients
+                .get(&oid)
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("client", &id))?;
+            let client = &mut copy;
+            if let Some(kind) = &input.kind {
+                let current = if client.kind == ClientType::Person {
+                    "person"
+                } else {
+                    "company"
+                };
+                if kind != current {
+                    return Err(ApiError::invalid(
+                        "type",
+                        "'type' cannot be changed once a client is created",
+                    ));
                 }
             }
-        }
-        if let Some(e) = input.email.clone() {
-            client.email = e;
-        }
-        for (field, v) in [
-            (&mut client.mobile, &input.mobile),
-            (&mut client.telephone, &input.telephone),
-            (&mut client.external_id, &input.external_id),
-            (&mut client.joined_date, &input.joined_date),
-        ] {
-            if v.is_some() {
-                field.clone_from(v);
+            for (param, v) in [
+                (
+                    "personDetails.firstName",
+                    input.person_details.as_ref().map(|p| &p.first_name),
+                ),
+                (
+                    "personDetails.lastName",
+                    input.person_details.as_ref().map(|p| &p.last_name),
+                ),
+                (
+                    "companyDetails.name",
+                    input.company_details.as_ref().map(|c| &c.name),
+                ),
+            ] {
+                if let Some(Some(s)) = v {
+                    if s.trim().is_empty() {
+                        return Err(ApiError::missing(param));
+                    }
+                }
             }
-        }
-        match (client.kind, &input.person_details, &input.company_details) {
-            (ClientType::Person, Some(p), _) => merge(
-                client.person_details.get_or_insert_with(Default::default),
-                p,
-            ),
-            (ClientType::Company, _, Some(c)) => merge(
-                client.company_details.get_or_insert_with(Default::default),
-                c,
-            ),
-            _ => {}
-        }
-        if let Some(m) = &input.metadata {
-            let merged = client.metadata.get_or_insert_with(Default::default);
-            merged.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
-            if merged.len() > METADATA_MAX_KEYS {
-                return Err(ApiError::invalid(
-                    "metadata",
-                    format!("'metadata' must not have more than {METADATA_MAX_KEYS} properties"),
-                ));
+            if let Some(e) = input.email.clone() {
+                client.email = e;
             }
-        }
-        client.entity_name = client.compute_entity_name();
-        client.updated_at = now;
-        Ok(client.clone())
-    })?;
+            for (field, v) in [
+                (&mut client.mobile, &input.mobile),
+                (&mut client.telephone, &input.telephone),
+                (&mut client.external_id, &input.external_id),
+                (&mut client.joined_date, &input.joined_date),
+            ] {
+                if v.is_some() {
+                    field.clone_from(v);
+                }
+            }
+            match (client.kind, &input.person_details, &input.company_details) {
+                (ClientType::Person, Some(p), _) => merge(
+                    client.person_details.get_or_insert_with(Default::default),
+                    p,
+                ),
+                (ClientType::Company, _, Some(c)) => merge(
+                    client.company_details.get_or_insert_with(Default::default),
+                    c,
+                ),
+                _ => {}
+            }
+            if let Some(m) = &input.metadata {
+                let merged = client.metadata.get_or_insert_with(Default::default);
+                merged.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+                if merged.len() > METADATA_MAX_KEYS {
+                    return Err(ApiError::invalid(
+                        "metadata",
+                        format!(
+                            "'metadata' must not have more than {METADATA_MAX_KEYS} properties"
+                        ),
+                    ));
+                }
+            }
+            client.entity_name = client.compute_entity_name();
+            client.updated_at = now;
+            if let Some(stored) = t.clients.get_mut(&oid) {
+                *stored = copy.clone();
+            }
+            Ok(copy)
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "client.updated",
         super::events::client_payload(&updated),
-    );
+    )
+    .await?;
     Ok(axum::Json(updated))
 }
 
@@ -324,18 +341,24 @@ async fn delete_client(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("client", &id)?;
-    let removed = api.store.with(&key, |t| {
-        let c = t.clients.remove(&oid)?;
-        t.remove_client_data(&oid);
-        Some(c)
-    });
-    let client = removed.ok_or_else(|| ApiError::not_found("client", &id))?;
+    let client = api
+        .store
+        .write(&key, |t, _| {
+            let c = t
+                .clients
+                .remove(&oid)
+                .ok_or_else(|| ApiError::not_found("client", &id))?;
+            t.remove_client_data(&oid);
+            Ok(c)
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "client.deleted",
         super::events::client_payload(&client),
-    );
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -345,7 +368,7 @@ async fn list_clients(
     Query(raw): Query<HashMap<String, String>>,
 ) -> ApiResult<ListResponse<Client>> {
     let q = ListQuery::parse(&raw)?;
-    let page = api.store.with(&key, |t| {
+    let page = api.store.read(&key, |t| {
         let keep = |c: &Client| {
             if q.impossible || !q.in_time(c.created_at, c.updated_at) {
                 return false;

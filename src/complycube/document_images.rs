@@ -11,7 +11,8 @@ use super::api::{Api, Key};
 use super::error::{ApiError, ApiResult, Json};
 use super::images::Download;
 use super::model::{DocumentImage, Side};
-use super::store::{FaceSighting, Tenant};
+use super::persist;
+use super::tenant::{FaceSighting, Tenant};
 use super::validate;
 use crate::ids::ObjectId;
 
@@ -93,37 +94,45 @@ async fn upload_image(
     })?;
     let blob = validate::image("data", &input.data, api.core.config.relax_image_size)?;
     let now = api.core.clocks.now(&key);
-    let (image, doc) = api.store.with(&key, |t| {
-        let doc = t
-            .documents
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("document", &id))?;
-        let image_id = ObjectId::new(now);
-        let image = DocumentImage {
-            id: image_id,
-            download_link: format!("/documents/{oid}/images/{image_id}/download"),
-            file_name,
-            document_side: side,
-            content_type: ctype.to_owned(),
-            size: blob.bytes.len(),
-            created_at: now,
-            updated_at: now,
-            blob,
-        };
-        doc.images.retain(|i| i.document_side != side);
-        doc.images.push(image.clone());
-        doc.images.sort_by_key(|i| i.document_side != Side::Front);
-        doc.updated_at = now;
-        let doc = doc.clone();
-        refresh_faces(t, oid);
-        Ok::<_, ApiError>((image, doc))
-    })?;
+    let (image, doc) = api
+        .store
+        .write(&key, |t, batch| {
+            let doc = t
+                .documents
+                .get_mut(&oid)
+                .ok_or_else(|| ApiError::not_found("document", &id))?;
+            let image_id = ObjectId::new(now);
+            let image = DocumentImage {
+                id: image_id,
+                download_link: format!("/documents/{oid}/images/{image_id}/download"),
+                file_name,
+                document_side: side,
+                content_type: ctype.to_owned(),
+                size: blob.bytes.len(),
+                created_at: now,
+                updated_at: now,
+                blob,
+            };
+            for old in doc.images.iter().filter(|i| i.document_side == side) {
+                persist::delete_image(batch, &key, old.id);
+            }
+            persist::put_image(batch, &key, oid, &image);
+            doc.images.retain(|i| i.document_side != side);
+            doc.images.push(image.clone());
+            doc.images.sort_by_key(|i| i.document_side != Side::Front);
+            doc.updated_at = now;
+            let doc = doc.clone();
+            refresh_faces(t, oid);
+            Ok::<_, ApiError>((image, doc))
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "document.updated.image_uploaded",
         super::events::document_payload(&doc),
-    );
+    )
+    .await?;
     Ok(axum::Json(image))
 }
 
@@ -134,7 +143,7 @@ async fn download_side(
 ) -> ApiResult<Download> {
     let oid = validate::id("document", &id)?;
     let side = parse_side(&side)?;
-    api.store.with(&key, |t| {
+    api.store.read(&key, |t| {
         let doc = t
             .documents
             .get(&oid)
@@ -151,7 +160,7 @@ async fn download_image(
 ) -> ApiResult<Download> {
     let oid = validate::id("document", &id)?;
     let iid = validate::id("image", &image_id)?;
-    api.store.with(&key, |t| {
+    api.store.read(&key, |t| {
         let doc = t
             .documents
             .get(&oid)
@@ -181,29 +190,36 @@ async fn delete_image(
     let oid = validate::id("document", &id)?;
     let side = parse_side(&side)?;
     let now = api.core.clocks.now(&key);
-    let doc = api.store.with(&key, |t| {
-        let used = t.is_used_by_check(t.documents.owner_of(&oid), &oid);
-        let doc = t
-            .documents
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("document", &id))?;
-        if doc.image(side).is_none() {
-            return Err(no_image(&id, side));
-        }
-        if used {
-            return Err(ApiError::in_use("document", &id));
-        }
-        doc.images.retain(|i| i.document_side != side);
-        doc.updated_at = now;
-        let doc = doc.clone();
-        refresh_faces(t, oid);
-        Ok(doc)
-    })?;
+    let doc = api
+        .store
+        .write(&key, |t, batch| {
+            let used = t.is_used_by_check(t.documents.owner_of(&oid), &oid);
+            let doc = t
+                .documents
+                .get_mut(&oid)
+                .ok_or_else(|| ApiError::not_found("document", &id))?;
+            if doc.image(side).is_none() {
+                return Err(no_image(&id, side));
+            }
+            if used {
+                return Err(ApiError::in_use("document", &id));
+            }
+            for old in doc.images.iter().filter(|i| i.document_side == side) {
+                persist::delete_image(batch, &key, old.id);
+            }
+            doc.images.retain(|i| i.document_side != side);
+            doc.updated_at = now;
+            let doc = doc.clone();
+            refresh_faces(t, oid);
+            Ok(doc)
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "document.updated.image_deleted",
         super::events::document_payload(&doc),
-    );
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

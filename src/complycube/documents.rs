@@ -10,12 +10,12 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::api::{Api, Key};
+use super::client_lists::list_by_client;
 use super::document_images;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
 use super::list::ListResponse;
 use super::model::Document;
-use super::store::list_by_client;
 use super::validate;
 use crate::ids::ObjectId;
 
@@ -105,19 +105,22 @@ async fn create_document(
         created_at: now,
         updated_at: now,
     };
-    api.store.with(&key, |t| {
-        if !t.clients.contains(&client_id) {
-            return Err(ApiError::not_found("client", &raw_client));
-        }
-        t.documents.insert(doc.id, Some(client_id), doc.clone());
-        Ok(())
-    })?;
+    api.store
+        .write(&key, |t, _| {
+            if !t.clients.contains(&client_id) {
+                return Err(ApiError::not_found("client", &raw_client));
+            }
+            t.documents.insert(doc.id, Some(client_id), doc.clone());
+            Ok(())
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "document.created",
         super::events::document_payload(&doc),
-    );
+    )
+    .await?;
     Ok(axum::Json(doc))
 }
 
@@ -128,7 +131,7 @@ async fn get_document(
 ) -> ApiResult<Document> {
     let oid = validate::id("document", &id)?;
     api.store
-        .with(&key, |t| t.documents.get(&oid).cloned())
+        .read(&key, |t| t.documents.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("document", &id))
 }
@@ -143,37 +146,41 @@ async fn update_document(
     validate::non_blank("type", &input.kind)?;
     validate_optional(&input)?;
     let now = api.core.clocks.now(&key);
-    let updated = api.store.with(&key, |t| {
-        let doc = t
-            .documents
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("document", &id))?;
-        if let Some(c) = &input.client_id {
-            if *c != doc.client_id.to_string() {
-                return Err(ApiError::invalid(
-                    "clientId",
-                    "'clientId' cannot be changed once a document is created",
-                ));
+    let updated = api
+        .store
+        .write(&key, |t, _| {
+            let doc = t
+                .documents
+                .get_mut(&oid)
+                .ok_or_else(|| ApiError::not_found("document", &id))?;
+            if let Some(c) = &input.client_id {
+                if *c != doc.client_id.to_string() {
+                    return Err(ApiError::invalid(
+                        "clientId",
+                        "'clientId' cannot be changed once a document is created",
+                    ));
+                }
             }
-        }
-        if let Some(k) = &input.kind {
-            doc.kind.clone_from(k);
-        }
-        if input.classification.is_some() {
-            doc.classification.clone_from(&input.classification);
-        }
-        if input.issuing_country.is_some() {
-            doc.issuing_country.clone_from(&input.issuing_country);
-        }
-        doc.updated_at = now;
-        Ok(doc.clone())
-    })?;
+            if let Some(k) = &input.kind {
+                doc.kind.clone_from(k);
+            }
+            if input.classification.is_some() {
+                doc.classification.clone_from(&input.classification);
+            }
+            if input.issuing_country.is_some() {
+                doc.issuing_country.clone_from(&input.issuing_country);
+            }
+            doc.updated_at = now;
+            Ok(doc.clone())
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "document.updated",
         super::events::document_payload(&updated),
-    );
+    )
+    .await?;
     Ok(axum::Json(updated))
 }
 
@@ -183,26 +190,30 @@ async fn delete_document(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("document", &id)?;
-    let removed = api.store.with(&key, |t| {
-        if !t.documents.contains(&oid) {
-            return Err(ApiError::not_found("document", &id));
-        }
-        if t.is_used_by_check(t.documents.owner_of(&oid), &oid) {
-            return Err(ApiError::in_use("document", &id));
-        }
-        let doc = t
-            .documents
-            .remove(&oid)
-            .ok_or_else(|| ApiError::not_found("document", &id))?;
-        t.forget_faces(|s| s.document_id == Some(oid));
-        Ok(doc)
-    })?;
+    let removed = api
+        .store
+        .write(&key, |t, _| {
+            if !t.documents.contains(&oid) {
+                return Err(ApiError::not_found("document", &id));
+            }
+            if t.is_used_by_check(t.documents.owner_of(&oid), &oid) {
+                return Err(ApiError::in_use("document", &id));
+            }
+            let doc = t
+                .documents
+                .remove(&oid)
+                .ok_or_else(|| ApiError::not_found("document", &id))?;
+            t.forget_faces(|s| s.document_id == Some(oid));
+            Ok(doc)
+        })
+        .await?;
     super::events::emit(
         &api,
         &key,
         "document.deleted",
         super::events::document_payload(&removed),
-    );
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -234,7 +245,7 @@ async fn redact_document(
 ) -> ApiResult<Document> {
     let oid = validate::id("document", &id)?;
     api.store
-        .with(&key, |t| t.documents.get(&oid).cloned())
+        .read(&key, |t| t.documents.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("document", &id))
 }

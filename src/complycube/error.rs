@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::body::{self, BodyError};
+use crate::persist::CommitError;
 use crate::reply::Replies;
 
 /// A ComplyCube error response.
@@ -168,6 +169,16 @@ impl From<BodyError> for ApiError {
             ),
             BodyError::Type { path, .. } if !path.is_empty() => Self::invalid(path, e.describe()),
             _ => Self::new(StatusCode::BAD_REQUEST, "invalid_request", e.describe()),
+        }
+    }
+}
+
+impl From<CommitError> for ApiError {
+    fn from(e: CommitError) -> Self {
+        tracing::error!(error = %e, "a change could not be stored");
+        ApiError {
+            message: "The change could not be stored; try your request again".into(),
+            ..Self::for_status(503)
         }
     }
 }

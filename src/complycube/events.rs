@@ -11,18 +11,28 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::api::Api;
+use super::error::ApiError;
 use super::model::{Address, Client, Document};
 use crate::delivery::Event;
-use crate::ids::{ObjectId, iso_millis};
+use crate::ids::{Millis, ObjectId, iso_millis};
+use crate::persist::Ack;
 
-/// The header ComplyCube signs deliveries in.
-pub(crate) const SIGNATURE_HEADER: &str = "ComplyCube-Signature";
+/// The vendor deliveries of these events go through (its webhook directory).
+pub(crate) const VENDOR: &str = "complycube";
 
-/// Queues `event_type` with `payload` for the tenant's matching webhooks.
-pub(crate) fn emit(api: &Api, key: &str, event_type: &str, payload: Value) {
-    let targets = api.store.with(key, |t| t.targets(event_type));
+/// Queues `event_type` with `payload` for the tenant's matching webhooks
+/// (those that existed by `at_or_before`, when given) and returns the
+/// commit of the queued deliveries to wait for.
+fn enqueue(
+    api: &Api,
+    key: &str,
+    event_type: &str,
+    payload: Value,
+    at_or_before: Option<Millis>,
+) -> Ack {
+    let targets = api.store.read(key, |t| t.targets(event_type, at_or_before));
     if targets.is_empty() {
-        return;
+        return Ack::done();
     }
     let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
@@ -35,16 +45,29 @@ pub(crate) fn emit(api: &Api, key: &str, event_type: &str, payload: Value) {
         "createdAt": iso_millis(now),
     });
     let Ok(bytes) = serde_json::to_vec(&body) else {
-        return;
+        return Ack::done();
     };
     let event = Arc::new(Event {
         id,
         kind: event_type.to_owned(),
         body: bytes.into(),
-        signature_header: SIGNATURE_HEADER,
-        directory: api.store.clone(),
+        vendor: VENDOR,
     });
-    api.core.outbox.enqueue(key, event, targets, now);
+    api.core.outbox.enqueue(key, event, targets, now)
+}
+
+/// Raises `event_type` for the tenant's matching webhooks and returns once
+/// the deliveries are durable (an acknowledged change always has its events).
+pub(crate) async fn emit(
+    api: &Api,
+    key: &str,
+    event_type: &str,
+    payload: Value,
+) -> Result<(), ApiError> {
+    enqueue(api, key, event_type, payload, None)
+        .wait()
+        .await
+        .map_err(ApiError::from)
 }
 
 pub(crate) fn client_payload(c: &Client) -> Value {
@@ -75,44 +98,95 @@ pub(crate) fn check_payload(check: &Value) -> Value {
 
 /// A new check: `check.pending`, then its completion, now (no delay) or
 /// when its tenant's clock reaches `complete_at`.
-pub(crate) fn check_created(api: &Api, key: &str, check: &super::check::Check, body: &Value) {
-    emit(api, key, "check.pending", check_payload(body));
+pub(crate) async fn check_created(
+    api: &Api,
+    key: &str,
+    check: &super::check::Check,
+    body: &Value,
+) -> Result<(), ApiError> {
+    emit(api, key, "check.pending", check_payload(body)).await?;
     if check.complete_at <= api.core.clocks.now(key) {
-        check_due(api, key, check.id);
+        check_due(api, key, check.id)
+            .wait()
+            .await
+            .map_err(ApiError::from)
     } else {
         api.lifecycle.schedule(key, check.complete_at, check.id);
+        Ok(())
     }
 }
 
 /// Called once a check's completion time has passed: emits `check.completed`
-/// and `check.completed.<outcome>`, or `check.failed`. A check not yet due
-/// (its tenant's clock was reset) is scheduled again; a deleted one is ignored.
-pub(crate) fn check_due(api: &Api, key: &str, id: ObjectId) {
+/// and `check.completed.<outcome>`, or `check.failed`, to the webhooks that
+/// existed when it completed, once: the check then records that its events
+/// were raised. A check not yet due (its tenant's clock was reset) is
+/// scheduled again; a deleted one is ignored.
+pub(crate) fn check_due(api: &Api, key: &str, id: ObjectId) -> Ack {
     let now = api.core.clocks.now(key);
-    let rendered = api.store.with(key, |t| {
-        // Nobody to tell: skip rendering (the check renders lazily on reads).
-        if t.webhooks.is_empty() {
-            return None;
-        }
+    let rendered = api.store.read(key, |t| {
         let c = t.checks.get(&id)?;
         if !c.is_complete(now) {
             return Some(Err(c.complete_at));
         }
-        Some(Ok(super::render::render(t, c, now)))
+        // Raised already, or nobody to tell: skip rendering (the check
+        // renders lazily on reads).
+        if c.events_raised || t.webhooks.is_empty() {
+            return None;
+        }
+        Some(Ok((super::render::render(t, c, now), c.complete_at)))
     });
-    match rendered {
-        None => {}
-        Some(Err(at)) => api.lifecycle.schedule(key, at, id),
-        Some(Ok(check)) => {
-            let payload = check_payload(&check);
-            if check["status"] == "failed" {
-                emit(api, key, "check.failed", payload);
-                return;
-            }
-            let outcome = payload["outcome"].as_str().map(str::to_owned);
-            emit(api, key, "check.completed", payload.clone());
-            if let Some(o) = outcome {
-                emit(api, key, &format!("check.completed.{o}"), payload);
+    let (check, completed_at) = match rendered {
+        None => return Ack::done(),
+        Some(Err(at)) => {
+            api.lifecycle.schedule(key, at, id);
+            return Ack::done();
+        }
+        Some(Ok(r)) => r,
+    };
+    let payload = check_payload(&check);
+    let mut acks = Vec::new();
+    let at = Some(completed_at);
+    if check["status"] == "failed" {
+        acks.push(enqueue(api, key, "check.failed", payload, at));
+    } else {
+        let outcome = payload["outcome"].as_str().map(str::to_owned);
+        acks.push(enqueue(api, key, "check.completed", payload.clone(), at));
+        if let Some(o) = outcome {
+            acks.push(enqueue(
+                api,
+                key,
+                &format!("check.completed.{o}"),
+                payload,
+                at,
+            ));
+        }
+    }
+    // After the deliveries: a crash in between raises them again on restart.
+    api.store.write_detached(key, |t, _| {
+        if let Some(c) = t.checks.get_mut(&id) {
+            c.events_raised = true;
+        }
+    });
+    Ack::all(acks)
+}
+
+/// After a restart: every stored check not yet complete is scheduled again,
+/// and every complete one whose events were not raised raises them now.
+pub(crate) fn resume(api: &Api) {
+    for key in api.store.tenant_keys() {
+        let now = api.core.clocks.now(&key);
+        let pending: Vec<(ObjectId, Millis, bool)> = api.store.read(&key, |t| {
+            t.checks
+                .iter_oldest()
+                .filter(|c| !c.events_raised)
+                .map(|c| (c.id, c.complete_at, c.is_complete(now)))
+                .collect()
+        });
+        for (id, at, due) in pending {
+            if due {
+                let _ = check_due(api, &key, id);
+            } else {
+                api.lifecycle.schedule(&key, at, id);
             }
         }
     }

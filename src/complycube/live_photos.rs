@@ -10,12 +10,13 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::client_lists::list_by_client;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
 use super::images::Download;
 use super::list::ListResponse;
 use super::model::LivePhoto;
-use super::store::{FaceSighting, list_by_client};
+use super::tenant::FaceSighting;
 use super::validate;
 use crate::ids::ObjectId;
 
@@ -72,28 +73,30 @@ async fn create_live_photo(
         updated_at: now,
         blob,
     };
-    api.store.with(&key, |t| {
-        if !t.clients.contains(&client_id) {
-            return Err(ApiError::not_found("client", &raw_client));
-        }
-        t.live_photos.insert(id, Some(client_id), photo.clone());
-        t.record_face(
-            photo.blob.sha256,
-            FaceSighting {
-                client_id,
-                live_photo_id: Some(id),
-                document_id: None,
-            },
-        );
-        Ok(())
-    })?;
+    api.store
+        .write(&key, |t, _| {
+            if !t.clients.contains(&client_id) {
+                return Err(ApiError::not_found("client", &raw_client));
+            }
+            t.live_photos.insert(id, Some(client_id), photo.clone());
+            t.record_face(
+                photo.blob.sha256,
+                FaceSighting {
+                    client_id,
+                    live_photo_id: Some(id),
+                    document_id: None,
+                },
+            );
+            Ok(())
+        })
+        .await?;
     Ok(axum::Json(photo))
 }
 
 fn find(api: &Api, key: &str, id: &str) -> Result<LivePhoto, ApiError> {
     let oid = validate::id("live photo", id)?;
     api.store
-        .with(key, |t| t.live_photos.get(&oid).cloned())
+        .read(key, |t| t.live_photos.get(&oid).cloned())
         .ok_or_else(|| ApiError::not_found("live photo", id))
 }
 
@@ -132,17 +135,19 @@ async fn delete_live_photo(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("live photo", &id)?;
-    api.store.with(&key, |t| {
-        if !t.live_photos.contains(&oid) {
-            return Err(ApiError::not_found("live photo", &id));
-        }
-        if t.is_used_by_check(t.live_photos.owner_of(&oid), &oid) {
-            return Err(ApiError::in_use("live photo", &id));
-        }
-        t.live_photos.remove(&oid);
-        t.forget_faces(|s| s.live_photo_id == Some(oid));
-        Ok(())
-    })?;
+    api.store
+        .write(&key, |t, _| {
+            if !t.live_photos.contains(&oid) {
+                return Err(ApiError::not_found("live photo", &id));
+            }
+            if t.is_used_by_check(t.live_photos.owner_of(&oid), &oid) {
+                return Err(ApiError::in_use("live photo", &id));
+            }
+            t.live_photos.remove(&oid);
+            t.forget_faces(|s| s.live_photo_id == Some(oid));
+            Ok(())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::client_lists::list_by_client;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
 use super::list::ListResponse;
 use super::model::{Challenge, LiveVideo};
-use super::store::list_by_client;
 use super::validate;
 use crate::admin::Admin;
 use crate::ids::ObjectId;
@@ -92,21 +92,23 @@ async fn seed_live_video(
         created_at: now,
         updated_at: now,
     };
-    api.store.with(&key, |t| {
-        if !t.clients.contains(&client_id) {
-            return Err(ApiError::not_found("client", &raw_client));
-        }
-        t.live_videos
-            .insert(video.id, Some(client_id), video.clone());
-        Ok(())
-    })?;
+    api.store
+        .write(&key, |t, _| {
+            if !t.clients.contains(&client_id) {
+                return Err(ApiError::not_found("client", &raw_client));
+            }
+            t.live_videos
+                .insert(video.id, Some(client_id), video.clone());
+            Ok(())
+        })
+        .await?;
     Ok(axum::Json(video))
 }
 
 fn find(api: &Api, key: &str, id: &str) -> Result<LiveVideo, ApiError> {
     let oid = validate::id("live video", id)?;
     api.store
-        .with(key, |t| t.live_videos.get(&oid).cloned())
+        .read(key, |t| t.live_videos.get(&oid).cloned())
         .ok_or_else(|| ApiError::not_found("live video", id))
 }
 
@@ -133,16 +135,18 @@ async fn delete_live_video(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("live video", &id)?;
-    api.store.with(&key, |t| {
-        if !t.live_videos.contains(&oid) {
-            return Err(ApiError::not_found("live video", &id));
-        }
-        if t.is_used_by_check(t.live_videos.owner_of(&oid), &oid) {
-            return Err(ApiError::in_use("live video", &id));
-        }
-        t.live_videos.remove(&oid);
-        Ok(StatusCode::NO_CONTENT)
-    })
+    api.store
+        .write(&key, |t, _| {
+            if !t.live_videos.contains(&oid) {
+                return Err(ApiError::not_found("live video", &id));
+            }
+            if t.is_used_by_check(t.live_videos.owner_of(&oid), &oid) {
+                return Err(ApiError::in_use("live video", &id));
+            }
+            t.live_videos.remove(&oid);
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
 }
 
 async fn list_live_videos(

@@ -12,6 +12,7 @@ mod api;
 mod check;
 mod check_type;
 mod checks;
+mod client_lists;
 mod clients;
 mod document_images;
 mod documents;
@@ -24,11 +25,13 @@ mod live_photos;
 mod live_videos;
 mod model;
 mod openapi;
+mod persist;
 mod render;
 mod reports;
 mod results;
 mod risk;
 mod store;
+mod tenant;
 mod tokens;
 mod validate;
 mod webhook;
@@ -48,8 +51,9 @@ use self::error::ApiError;
 use self::store::Store;
 use crate::config::Config;
 use crate::core::Core;
-use crate::delivery::Timers;
+use crate::delivery::{Directory, Timers};
 use crate::journal::UnknownRoute;
+use crate::persist::Durable;
 use crate::reply::Replies;
 use crate::scenario::Vocabulary;
 use crate::tenant::TenantData;
@@ -63,9 +67,9 @@ struct ComplyCube {
 }
 
 /// The ComplyCube vendor, ready to register.
-pub(crate) fn plugin(_config: &Config) -> Arc<dyn Vendor> {
+pub(crate) fn plugin(_config: &Config, durable: &Arc<Durable>) -> Arc<dyn Vendor> {
     Arc::new(ComplyCube {
-        store: Arc::new(Store::default()),
+        store: Arc::new(Store::new(durable.clone())),
         lifecycle: Arc::new(Timers::default()),
     })
 }
@@ -135,13 +139,19 @@ impl Vendor for ComplyCube {
 
     fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>) {
         let api = self.api(core);
+        events::resume(&api);
         set.spawn(async move {
             api.lifecycle
                 .run(&api.core.clocks, |tenant, id| {
-                    events::check_due(&api, tenant, id)
+                    // Background work: queued in order, not waited for.
+                    let _ = events::check_due(&api, tenant, id);
                 })
                 .await
         });
+    }
+
+    fn directory(&self) -> Option<Arc<dyn Directory>> {
+        Some(self.store.clone())
     }
 }
 

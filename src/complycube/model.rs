@@ -4,16 +4,22 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::ids::{Millis, ObjectId, iso_millis};
+use crate::ids::{Millis, ObjectId, iso_millis, parse_time};
 
 /// Serializes epoch millis as `2020-01-04T17:24:29.146Z`.
 pub(crate) fn ts<S: Serializer>(ms: &Millis, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&iso_millis(*ms))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Reads `2020-01-04T17:24:29.146Z` back into epoch millis (stored records).
+pub(crate) fn ts_back<'de, D: Deserializer<'de>>(d: D) -> Result<Millis, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    parse_time(&s).ok_or_else(|| serde::de::Error::custom("not a timestamp"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum ClientType {
     Person,
@@ -62,7 +68,7 @@ pub(crate) struct CompanyDetails {
     pub(crate) incorporation_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Client {
     pub(crate) id: ObjectId,
@@ -84,9 +90,9 @@ pub(crate) struct Client {
     pub(crate) company_details: Option<CompanyDetails>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) metadata: Option<BTreeMap<String, String>>,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
 }
 
@@ -108,7 +114,7 @@ impl Client {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Address {
     pub(crate) id: ObjectId,
@@ -130,14 +136,14 @@ pub(crate) struct Address {
     pub(crate) from_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) to_date: Option<String>,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
 }
 
 /// `front` or `back`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Side {
     Front,
@@ -163,13 +169,13 @@ impl Side {
 
 /// A stored image (document side or live photo). The decoded bytes are
 /// kept once; downloads re-encode them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Blob {
     pub(crate) bytes: Bytes,
     pub(crate) sha256: [u8; 32],
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DocumentImage {
     pub(crate) id: ObjectId,
@@ -178,15 +184,15 @@ pub(crate) struct DocumentImage {
     pub(crate) download_link: String,
     pub(crate) content_type: String,
     pub(crate) size: usize,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
     #[serde(skip)]
     pub(crate) blob: Blob,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Document {
     pub(crate) id: ObjectId,
@@ -197,11 +203,11 @@ pub(crate) struct Document {
     pub(crate) classification: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) issuing_country: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) images: Vec<DocumentImage>,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
 }
 
@@ -211,7 +217,7 @@ impl Document {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LivePhoto {
     pub(crate) id: ObjectId,
@@ -220,9 +226,9 @@ pub(crate) struct LivePhoto {
     pub(crate) content_type: String,
     pub(crate) size: usize,
     pub(crate) perform_liveness_check: bool,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
     #[serde(skip)]
     pub(crate) blob: Blob,
@@ -235,18 +241,18 @@ pub(crate) struct Challenge {
     pub(crate) value: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LiveVideo {
     pub(crate) id: ObjectId,
     pub(crate) client_id: ObjectId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) language: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) challenges: Vec<Challenge>,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "ts")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
 }
 

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::check::Check;
 use super::check_type::CheckType;
 use super::results::{self, RenderContext};
-use super::store::Tenant;
+use super::tenant::Tenant;
 use crate::ids::{Millis, iso_millis};
 
 /// Everything `render` needs besides the check itself.

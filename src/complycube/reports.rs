@@ -39,7 +39,7 @@ async fn generate_report(
             let oid = validate::id("client", raw)?;
             let client = api
                 .store
-                .with(&key, |t| t.clients.get(&oid).cloned())
+                .read(&key, |t| t.clients.get(&oid).cloned())
                 .ok_or_else(|| ApiError::not_found("client", raw))?;
             vec![
                 "ComplyCube client report (sandbox)".to_owned(),
@@ -51,7 +51,7 @@ async fn generate_report(
         }
         (None, Some(raw)) => {
             let oid = validate::id("check", raw)?;
-            if !api.store.with(&key, |t| t.checks.contains(&oid)) {
+            if !api.store.read(&key, |t| t.checks.contains(&oid)) {
                 return Err(ApiError::not_found("check", raw));
             }
             vec![

@@ -152,7 +152,7 @@ async fn get_risk_profile(
     let oid = validate::id("client", &id)?;
     let (client, address) = api
         .store
-        .with(&key, |t| {
+        .read(&key, |t| {
             let client = t.clients.get(&oid).cloned()?;
             let newest = t
                 .addresses

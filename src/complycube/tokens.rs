@@ -91,7 +91,7 @@ async fn create_token(
     // ComplyCube's documented answer for an unusable client id.
     let invalid = || ApiError::invalid("clientId", "'clientId' is invalid");
     let client_id = ObjectId::parse(raw).ok_or_else(invalid)?;
-    if !api.store.with(&key, |t| t.clients.contains(&client_id)) {
+    if !api.store.read(&key, |t| t.clients.contains(&client_id)) {
         return Err(invalid());
     }
     let now = api.core.clocks.now(&key);

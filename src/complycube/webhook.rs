@@ -1,8 +1,12 @@
 //! A stored webhook: where events go, which ones, and the secret that signs them.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-use crate::ids::{Millis, ObjectId, iso_millis};
+use super::model::{ts, ts_back};
+use crate::ids::{Millis, ObjectId};
+
+/// The header ComplyCube signs deliveries in.
+pub(crate) const SIGNATURE_HEADER: &str = "ComplyCube-Signature";
 
 /// Most webhooks one account may have.
 pub(crate) const MAX_WEBHOOKS: usize = 20;
@@ -38,11 +42,7 @@ pub(crate) const EVENTS: &[&str] = &[
     "*",
 ];
 
-fn millis<S: Serializer>(ms: &Millis, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&iso_millis(*ms))
-}
-
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Webhook {
     pub(crate) id: ObjectId,
@@ -53,9 +53,9 @@ pub(crate) struct Webhook {
     pub(crate) events: Vec<String>,
     #[serde(skip)]
     pub(crate) secret: String,
-    #[serde(serialize_with = "millis")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) created_at: Millis,
-    #[serde(serialize_with = "millis")]
+    #[serde(serialize_with = "ts", deserialize_with = "ts_back")]
     pub(crate) updated_at: Millis,
 }
 

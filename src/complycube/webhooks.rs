@@ -124,17 +124,19 @@ async fn create_webhook(
         created_at: now,
         updated_at: now,
     };
-    api.store.with(&key, |t| {
-        if t.webhooks.len() >= MAX_WEBHOOKS {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                format!("The maximum number of webhooks ({MAX_WEBHOOKS}) has been reached"),
-            ));
-        }
-        t.webhooks.insert(webhook.id, None, webhook.clone());
-        Ok(())
-    })?;
+    api.store
+        .write(&key, |t, _| {
+            if t.webhooks.len() >= MAX_WEBHOOKS {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    format!("The maximum number of webhooks ({MAX_WEBHOOKS}) has been reached"),
+                ));
+            }
+            t.webhooks.insert(webhook.id, None, webhook.clone());
+            Ok(())
+        })
+        .await?;
     Ok(axum::Json(Created {
         webhook: &webhook,
         secret: &webhook.secret,
@@ -149,7 +151,7 @@ async fn get_webhook(
 ) -> Result<axum::Json<Webhook>, ApiError> {
     let oid = validate::id("webhook", &id)?;
     api.store
-        .with(&key, |t| t.webhooks.get(&oid).cloned())
+        .read(&key, |t| t.webhooks.get(&oid).cloned())
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("webhook", &id))
 }
@@ -171,26 +173,28 @@ async fn update_webhook(
     };
     check_description(&input.description)?;
     let now = api.core.clocks.now(&key);
-    api.store.with(&key, |t| {
-        let w = t
-            .webhooks
-            .get_mut(&oid)
-            .ok_or_else(|| ApiError::not_found("webhook", &id))?;
-        if let Some(u) = url {
-            w.url = u;
-        }
-        if let Some(e) = events {
-            w.events = e;
-        }
-        if let Some(en) = input.enabled {
-            w.enabled = en;
-        }
-        if let Some(d) = input.description {
-            w.description = Some(d).filter(|d| !d.is_empty());
-        }
-        w.updated_at = now;
-        Ok(axum::Json(w.clone()))
-    })
+    api.store
+        .write(&key, |t, _| {
+            let w = t
+                .webhooks
+                .get_mut(&oid)
+                .ok_or_else(|| ApiError::not_found("webhook", &id))?;
+            if let Some(u) = url {
+                w.url = u;
+            }
+            if let Some(e) = events {
+                w.events = e;
+            }
+            if let Some(en) = input.enabled {
+                w.enabled = en;
+            }
+            if let Some(d) = input.description {
+                w.description = Some(d).filter(|d| !d.is_empty());
+            }
+            w.updated_at = now;
+            Ok(axum::Json(w.clone()))
+        })
+        .await
 }
 
 async fn delete_webhook(
@@ -200,9 +204,13 @@ async fn delete_webhook(
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("webhook", &id)?;
     api.store
-        .with(&key, |t| t.webhooks.remove(&oid))
-        .map(|_| StatusCode::NO_CONTENT)
-        .ok_or_else(|| ApiError::not_found("webhook", &id))
+        .write(&key, |t, _| {
+            t.webhooks
+                .remove(&oid)
+                .ok_or_else(|| ApiError::not_found("webhook", &id))
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn list_webhooks(
@@ -211,7 +219,7 @@ async fn list_webhooks(
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<axum::Json<ListResponse<Webhook>>, ApiError> {
     let q = ListQuery::parse(&raw)?;
-    let (total, items) = api.store.with(&key, |t| {
+    let (total, items) = api.store.read(&key, |t| {
         let keep = |w: &Webhook| {
             !q.impossible
                 && q.in_time(w.created_at, w.updated_at)

@@ -5,6 +5,7 @@
 mod model;
 mod outbox;
 mod signing;
+mod stored;
 mod timers;
 
 pub(crate) use model::{DeliveryFilter, DeliveryState, Directory, Event, NewDelivery, Target};

@@ -18,12 +18,14 @@ pub(crate) struct Target {
     pub(crate) enabled: bool,
 }
 
-/// The vendor's webhook registry, as the dispatcher needs it.
+/// A vendor's webhook registry, as the dispatcher needs it.
 pub(crate) trait Directory: Send + Sync {
     /// The endpoint now, or `None` when it was deleted.
     fn target(&self, tenant: &str, webhook_id: &str) -> Option<Target>;
-    /// Called after [`MAX_ATTEMPTS`] failed attempts.
+    /// Called after the last failed attempt.
     fn disable(&self, tenant: &str, webhook_id: &str);
+    /// The header the vendor signs deliveries in.
+    fn signature_header(&self) -> &'static str;
 }
 
 /// One event, serialised once and shared by all its deliveries.
@@ -31,10 +33,8 @@ pub(crate) struct Event {
     pub(crate) id: String,
     pub(crate) kind: String,
     pub(crate) body: Bytes,
-    /// The header carrying the body's signature (vendor-specific name).
-    pub(crate) signature_header: &'static str,
-    /// The vendor's webhook registry the event's deliveries go through.
-    pub(crate) directory: Arc<dyn Directory>,
+    /// The vendor whose webhook directory its deliveries go through.
+    pub(crate) vendor: &'static str,
 }
 
 /// One endpoint an event goes to. The signing secret is looked up in the
@@ -58,13 +58,13 @@ pub(crate) enum DeliveryState {
     Disabled,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Attempt {
     pub(crate) at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) error: Option<String>,
     pub(crate) duration_ms: f64,
 }

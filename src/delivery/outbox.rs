@@ -7,6 +7,10 @@
 //! failure is retried on the tenant's virtual clock, so advancing the clock
 //! fires due retries at once. The outbox keeps at most
 //! `--webhook-outbox-max` deliveries per tenant and counts what it drops.
+//!
+//! Every change to a delivery is handed to the durable store under the
+//! outbox's lock, so stored deliveries change in the order they changed
+//! here; a restart restores them and resumes pending ones on schedule.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -16,13 +20,17 @@ use serde_json::Value;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
-use super::model::{Attempt, Delivery, DeliveryFilter, DeliveryState, Event, NewDelivery};
+use super::model::{
+    Attempt, Delivery, DeliveryFilter, DeliveryState, Directory, Event, NewDelivery,
+};
 use super::signing::{MAX_ATTEMPTS, retry_delay_ms, sign};
+use super::stored::{self, KIND, StoredDelivery};
 use super::timers::Timers;
 use crate::clock::Clocks;
 use crate::ids::{Millis, ObjectId, iso_millis};
 use crate::metrics::Metrics;
-use crate::tenant::TenantData;
+use crate::persist::{Ack, Batch, Durable, Record};
+use crate::tenant::{RestoreContext, TenantData};
 
 /// Attempt log entries kept per delivery (redeliveries add more).
 const ATTEMPT_LOG: usize = 32;
@@ -56,10 +64,17 @@ pub(crate) struct Outbox {
     version: watch::Sender<u64>,
     limits: Limits,
     http: reqwest::Client,
+    durable: Arc<Durable>,
+    /// Every vendor's webhook directory, by vendor name.
+    directories: HashMap<&'static str, Arc<dyn Directory>>,
 }
 
 impl Outbox {
-    pub(crate) fn new(limits: Limits) -> Self {
+    pub(crate) fn new(
+        limits: Limits,
+        durable: Arc<Durable>,
+        directories: HashMap<&'static str, Arc<dyn Directory>>,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(limits.timeout)
             .user_agent(concat!("kyc-sandbox-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -76,6 +91,27 @@ impl Outbox {
                 ..limits
             },
             http,
+            durable,
+            directories,
+        }
+    }
+
+    /// Hands a delivery's current state to the durable store. Call it with
+    /// the outbox locked, so stored states follow the order of changes.
+    fn persist(&self, batch: &mut Batch, tenant: &str, d: &Delivery) {
+        if batch.enabled() {
+            batch.push(crate::persist::Change::Put(
+                StoredDelivery::of(d).record(tenant),
+            ));
+        }
+    }
+
+    /// Persists one delivery's state now (background work: not waited for).
+    fn persist_one(&self, tenant: &str, d: &Delivery) {
+        if self.durable.enabled() {
+            let mut batch = self.durable.batch();
+            self.persist(&mut batch, tenant, d);
+            let _ = self.durable.submit(batch);
         }
     }
 
@@ -87,16 +123,18 @@ impl Outbox {
         self.version.send_modify(|v| *v = v.wrapping_add(1));
     }
 
-    /// Queues `event` for every target; returns how many were queued.
+    /// Queues `event` for every target; returns the commit of the new
+    /// deliveries to wait for.
     pub(crate) fn enqueue(
         &self,
         tenant: &str,
         event: Arc<Event>,
         targets: Vec<NewDelivery>,
         now: Millis,
-    ) -> usize {
+    ) -> Ack {
         let mut queued = 0;
-        {
+        let mut batch = self.durable.batch();
+        let ack = {
             let mut inner = self.lock();
             let max = self.limits.max_per_tenant;
             for t in targets {
@@ -114,6 +152,7 @@ impl Outbox {
                         Some((s, old)) => {
                             tb.rows.remove(&s);
                             tb.by_id.remove(&old);
+                            batch.delete(tenant, KIND, &old.to_string());
                         }
                         None => {
                             tb.dropped += 1;
@@ -140,17 +179,21 @@ impl Outbox {
                     },
                 );
                 tb.by_id.insert(id, seq);
+                if let Some(d) = tb.rows.get(&seq) {
+                    self.persist(&mut batch, tenant, d);
+                }
                 inner.ready.push_back((tenant.to_owned(), id));
                 queued += 1;
             }
-        }
+            self.durable.submit(batch)
+        };
         for _ in 0..queued.min(self.limits.concurrency) {
             self.ready.notify_one();
         }
         if queued > 0 {
             self.bump();
         }
-        queued
+        ack
     }
 
     /// Makes a delivery pending again and attempts it now (even to a
@@ -168,6 +211,7 @@ impl Outbox {
             let queue = !d.busy;
             d.busy = true;
             let out = d.to_json();
+            self.persist_one(tenant, d);
             if queue {
                 inner.ready.push_back((tenant.to_owned(), *id));
             }
@@ -268,7 +312,10 @@ impl Outbox {
             )
         };
         let (event, webhook_id, manual, generation) = prep;
-        let target = event.directory.target(tenant, &webhook_id);
+        let Some(directory) = self.directories.get(event.vendor).cloned() else {
+            return;
+        };
+        let target = directory.target(tenant, &webhook_id);
         let target = match target {
             Some(t) if t.enabled || manual => t,
             _ => {
@@ -286,7 +333,7 @@ impl Outbox {
             .http
             .post(&target.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(event.signature_header, signature)
+            .header(directory.signature_header(), signature)
             .body(event.body.clone())
             .send()
             .await;
@@ -354,7 +401,7 @@ impl Outbox {
             false
         });
         if disable {
-            event.directory.disable(tenant, &webhook_id);
+            directory.disable(tenant, &webhook_id);
         }
         if let Some((at, generation)) = retry_at {
             self.retries.schedule(tenant, at, (id, generation));
@@ -374,6 +421,7 @@ impl Outbox {
             };
             let requeue = f(d);
             d.busy = requeue;
+            self.persist_one(tenant, d);
             if requeue {
                 inner.ready.push_back((tenant.to_owned(), id));
             }
@@ -419,5 +467,51 @@ impl TenantData for Outbox {
     fn reset_all(&self) {
         self.lock().tenants.clear();
         self.bump();
+    }
+
+    fn owns(&self, kind: &str) -> bool {
+        kind == KIND
+    }
+
+    /// Restored deliveries keep their history; pending ones are attempted
+    /// again when their next attempt is due on the tenant's clock.
+    fn restore(&self, records: &[&Record], _: &RestoreContext<'_>) -> Result<(), String> {
+        let mut events = HashMap::new();
+        let mut due = Vec::new();
+        {
+            let mut inner = self.lock();
+            for r in records {
+                let vendor = |name: &str| self.directories.keys().find(|k| **k == name).copied();
+                let Some(d) = stored::restore(r, &mut events, vendor)? else {
+                    continue;
+                };
+                inner.seq += 1;
+                let seq = inner.seq;
+                if d.state == DeliveryState::Pending {
+                    due.push((
+                        r.tenant.clone(),
+                        d.id,
+                        d.next_attempt_at.unwrap_or(d.created_at),
+                    ));
+                }
+                let tb = inner.tenants.entry(r.tenant.clone()).or_default();
+                tb.by_id.insert(d.id, seq);
+                tb.rows.insert(seq, d);
+            }
+        }
+        for (tenant, id, at) in due {
+            self.retries.schedule(&tenant, at, (id, 0));
+        }
+        self.bump();
+        Ok(())
+    }
+
+    /// Deliveries are history, not tenant data: exports leave them out.
+    fn export(&self, _: &str) -> Vec<Record> {
+        Vec::new()
+    }
+
+    fn contains(&self, _: &Record) -> bool {
+        false
     }
 }

@@ -20,9 +20,13 @@ pub(crate) async fn decide(
     tenant: &str,
     req: &Request<'_>,
 ) -> Result<Selected, Response> {
-    let selected = engine
+    let (selected, used) = engine
         .select(tenant, req)
         .map_err(|e| replies.unknown_scenario(e.message()))?;
+    // An armed use is consumed only once that is durable.
+    if used.wait().await.is_err() {
+        return Err(tag(replies.status(503), &selected));
+    }
     let effect = selected.effect();
     if let Some(ms) = effect.latency_ms.filter(|ms| *ms > 0) {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;

@@ -143,6 +143,7 @@ pub(crate) fn compile(mut s: Scenario, all: &[&'static Vocabulary]) -> Result<Sc
     }
     s.effect.values = values;
     check_generic_effect(&s)?;
+    s.digest = s.content_digest();
     Ok(s)
 }
 

@@ -6,16 +6,17 @@
 //! 3. fixture match rules, in catalog order (file name, then position in the file);
 //! 4. the default: no effect, which every vendor renders as clear / pass.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use serde::Serialize;
 
+use super::armed::ArmedSet;
 use super::catalog::Catalog;
 use super::compile::compile;
 use super::matching::Request;
 use super::model::{DEFAULT_NAME, Effect, SCENARIO_HEADER, Scenario};
 use super::vocabulary::Vocabulary;
+use crate::persist::{Ack, Durable};
 
 /// The engine's answer for one request.
 #[derive(Debug, Clone)]
@@ -86,27 +87,23 @@ impl UnknownScenario {
     }
 }
 
-/// A scenario armed for one tenant.
-#[derive(Debug, Clone)]
-struct Armed {
-    scenario: Arc<Scenario>,
-    /// Uses left; `None`: until removed.
-    remaining: Option<u32>,
-}
-
 /// Holds the vendors' vocabularies, the fixture catalog and per-tenant armed scenarios.
 pub(crate) struct Engine {
     vocabularies: Vec<&'static Vocabulary>,
     catalog: RwLock<Arc<Catalog>>,
-    armed: Mutex<HashMap<String, Vec<Armed>>>,
+    armed: ArmedSet,
 }
 
 impl Engine {
-    pub(crate) fn new(vocabularies: Vec<&'static Vocabulary>, catalog: Catalog) -> Self {
+    pub(crate) fn new(
+        vocabularies: Vec<&'static Vocabulary>,
+        catalog: Catalog,
+        durable: Option<Arc<Durable>>,
+    ) -> Self {
         Engine {
+            armed: ArmedSet::new(vocabularies.clone(), durable),
             vocabularies,
             catalog: RwLock::new(Arc::new(catalog)),
-            armed: Mutex::default(),
         }
     }
 
@@ -131,85 +128,33 @@ impl Engine {
         *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Armed>>> {
-        self.armed.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Arms a compiled `scenario` for `tenant`, for the next `times` matching
-    /// requests or until removed.
-    pub(crate) fn arm(&self, tenant: &str, scenario: Scenario, times: Option<u32>) {
-        let mut armed = self.lock();
-        let list = armed.entry(tenant.to_owned()).or_default();
-        list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(&scenario.name));
-        list.push(Armed {
-            scenario: Arc::new(scenario),
-            remaining: times,
-        });
-    }
-
-    /// Removes an armed scenario; `false` when none by that name was armed.
-    pub(crate) fn disarm(&self, tenant: &str, name: &str) -> bool {
-        let mut armed = self.lock();
-        let Some(list) = armed.get_mut(tenant) else {
-            return false;
-        };
-        let before = list.len();
-        list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(name));
-        let removed = before != list.len();
-        if list.is_empty() {
-            armed.remove(tenant);
-        }
-        removed
+    /// Every tenant's armed scenarios.
+    pub(crate) fn armed_set(&self) -> &ArmedSet {
+        &self.armed
     }
 
     /// The tenant's armed scenarios with their remaining uses.
     pub(crate) fn armed(&self, tenant: &str) -> Vec<(Arc<Scenario>, Option<u32>)> {
-        self.lock()
-            .get(tenant)
-            .map(|l| {
-                l.iter()
-                    .map(|a| (a.scenario.clone(), a.remaining))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn reset(&self, tenant: &str) {
-        self.lock().remove(tenant);
-    }
-
-    pub(crate) fn reset_all(&self) {
-        self.lock().clear();
+        self.armed.list(tenant)
     }
 
     /// Picks the scenario for a request. Armed scenarios apply to requests
     /// their own match rules accept (no rules: every request of any vendor)
-    /// and count down their uses.
+    /// and count down their uses; the [`Ack`] is the durable record of the
+    /// use consumed.
     pub(crate) fn select(
         &self,
         tenant: &str,
         req: &Request<'_>,
-    ) -> Result<Selected, UnknownScenario> {
-        {
-            let mut armed = self.lock();
-            if let Some(list) = armed.get_mut(tenant) {
-                if let Some(i) = list.iter().position(|a| a.scenario.applies_to(req)) {
-                    let scenario = list[i].scenario.clone();
-                    if let Some(n) = list[i].remaining.as_mut() {
-                        *n = n.saturating_sub(1);
-                        if *n == 0 {
-                            list.remove(i);
-                            if list.is_empty() {
-                                armed.remove(tenant);
-                            }
-                        }
-                    }
-                    return Ok(Selected {
-                        scenario: Some(scenario),
-                        source: Source::Armed,
-                    });
-                }
-            }
+    ) -> Result<(Selected, Ack), UnknownScenario> {
+        if let Some((scenario, ack)) = self.armed.take(tenant, req) {
+            return Ok((
+                Selected {
+                    scenario: Some(scenario),
+                    source: Source::Armed,
+                },
+                ack,
+            ));
         }
         let catalog = self.catalog();
         let named = req
@@ -217,33 +162,38 @@ impl Engine {
             .get(SCENARIO_HEADER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
             .filter(|n| !n.is_empty());
-        if let Some(name) = named {
+        let selected = if let Some(name) = named {
             if name.eq_ignore_ascii_case(DEFAULT_NAME) {
-                return Ok(Selected {
+                Selected {
                     scenario: None,
                     source: Source::Header,
-                });
+                }
+            } else {
+                match catalog.get(&name) {
+                    Some(s) => Selected {
+                        scenario: Some(s.clone()),
+                        source: Source::Header,
+                    },
+                    None => {
+                        return Err(UnknownScenario {
+                            suggestions: catalog.suggest(&name),
+                            name,
+                        });
+                    }
+                }
             }
-            return match catalog.get(&name) {
-                Some(s) => Ok(Selected {
+        } else {
+            catalog.scenarios.iter().find(|s| s.matches(req)).map_or(
+                Selected {
+                    scenario: None,
+                    source: Source::Default,
+                },
+                |s| Selected {
                     scenario: Some(s.clone()),
-                    source: Source::Header,
-                }),
-                None => Err(UnknownScenario {
-                    suggestions: catalog.suggest(&name),
-                    name,
-                }),
-            };
-        }
-        Ok(catalog.scenarios.iter().find(|s| s.matches(req)).map_or(
-            Selected {
-                scenario: None,
-                source: Source::Default,
-            },
-            |s| Selected {
-                scenario: Some(s.clone()),
-                source: Source::Fixture,
-            },
-        ))
+                    source: Source::Fixture,
+                },
+            )
+        };
+        Ok((selected, Ack::done()))
     }
 }

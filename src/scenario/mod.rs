@@ -7,12 +7,14 @@
 //! vendor's [`Vocabulary`]. This module never imports a vendor module.
 
 mod apply;
+mod armed;
 mod catalog;
 mod compile;
 mod engine;
 mod matching;
 mod merge;
 mod model;
+pub(crate) mod stored;
 mod suggest;
 mod vocabulary;
 

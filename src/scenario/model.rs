@@ -155,6 +155,10 @@ pub(crate) struct Scenario {
     /// The fixture file it came from (`None` for one defined through the admin API).
     #[serde(skip)]
     pub(crate) file: Option<String>,
+    /// A digest of its content, filled when compiled: the id of its stored
+    /// record, which the checks it decided refer to.
+    #[serde(skip)]
+    pub(crate) digest: String,
 }
 
 impl Scenario {
@@ -178,6 +182,14 @@ impl Scenario {
             .into_iter()
             .filter(|(k, _)| kept.contains(&k.as_str()))
             .collect();
+        s.digest = s.content_digest();
         s
+    }
+
+    /// 32 hex characters of the SHA-256 of the scenario as written.
+    pub(crate) fn content_digest(&self) -> String {
+        use sha2::Digest as _;
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        hex::encode(&sha2::Sha256::digest(&bytes)[..16])
     }
 }

@@ -9,6 +9,7 @@ use super::engine::{Engine, Source};
 use super::matching::{Facts, Request};
 use super::model::{SCENARIO_HEADER, Scenario};
 use super::vocabulary::{Key, Kind, Vocabulary};
+use crate::tenant::TenantData;
 
 static VOC: Vocabulary = Vocabulary {
     vendor: "v",
@@ -49,6 +50,7 @@ fn engine() -> Engine {
                 "match":{"client":{"lastName":"face-mismatch"}},"effect":{"outcome":"attention"}})),
         ])
         .unwrap(),
+        None,
     )
 }
 
@@ -64,7 +66,7 @@ fn pick(e: &Engine, tenant: &str, h: &HeaderMap, ty: &str, last: Option<&str>) -
         headers: h,
         image_sha256: &[],
     };
-    let s = e.select(tenant, &req).expect("known scenario");
+    let (s, _) = e.select(tenant, &req).expect("known scenario");
     (s.source, s.name().to_owned())
 }
 
@@ -82,7 +84,7 @@ fn precedence_matrix() {
             for fixture in [false, true] {
                 let e = engine();
                 if armed {
-                    e.arm(
+                    e.armed_set().arm(
                         "t",
                         scenario(json!({"name":"armed","description":"d"})),
                         None,
@@ -117,7 +119,7 @@ fn precedence_matrix() {
 #[test]
 fn armed_rules_limit_which_requests_consume_it() {
     let e = engine();
-    e.arm(
+    e.armed_set().arm(
         "t",
         scenario(json!({"name":"only-docs","description":"d",
             "match":{"checkType":"document_check"},"effect":{"outcome":"attention"}})),
@@ -144,7 +146,7 @@ fn armed_rules_limit_which_requests_consume_it() {
 #[test]
 fn armed_without_times_stays_until_disarmed_and_is_per_tenant() {
     let e = engine();
-    e.arm(
+    e.armed_set().arm(
         "t",
         scenario(json!({"name":"sticky","description":"d"})),
         None,
@@ -154,35 +156,36 @@ fn armed_without_times_stays_until_disarmed_and_is_per_tenant() {
         assert_eq!(pick(&e, "t", &none, "x", None).1, "sticky");
     }
     assert_eq!(pick(&e, "u", &none, "x", None).1, "default");
-    assert!(!e.disarm("u", "sticky"));
-    assert!(e.disarm("t", "STICKY"));
+    assert!(e.armed_set().disarm("u", "sticky").is_none());
+    assert!(e.armed_set().disarm("t", "STICKY").is_some());
     assert_eq!(pick(&e, "t", &none, "x", None).1, "default");
 }
 
 #[test]
 fn rearming_a_name_replaces_it_and_resets_clear_tenants() {
     let e = engine();
-    e.arm(
+    e.armed_set().arm(
         "t",
         scenario(json!({"name":"x","description":"one"})),
         Some(1),
     );
-    e.arm(
+    e.armed_set().arm(
         "t",
         scenario(json!({"name":"x","description":"two"})),
         Some(3),
     );
-    e.arm("u", scenario(json!({"name":"y","description":"d"})), None);
+    e.armed_set()
+        .arm("u", scenario(json!({"name":"y","description":"d"})), None);
     let armed = e.armed("t");
     assert_eq!(armed.len(), 1);
     assert_eq!(
         (armed[0].0.description.as_str(), armed[0].1),
         ("two", Some(3))
     );
-    e.reset("t");
+    e.armed_set().reset_tenant("t");
     assert!(e.armed("t").is_empty());
     assert_eq!(e.armed("u").len(), 1);
-    e.reset_all();
+    e.armed_set().reset_all();
     assert!(e.armed("u").is_empty());
 }
 
@@ -218,12 +221,12 @@ fn unknown_header_is_an_error_unless_armed_and_names_close_scenarios() {
             .message()
             .ends_with("GET /__admin/scenarios lists them")
     );
-    e.arm(
+    e.armed_set().arm(
         "t",
         scenario(json!({"name":"armed","description":"d"})),
         None,
     );
-    assert_eq!(e.select("t", &req).unwrap().name(), "armed");
+    assert_eq!(e.select("t", &req).unwrap().0.name(), "armed");
 }
 
 #[test]
@@ -247,7 +250,7 @@ fn header_is_trimmed_case_insensitive_and_can_force_the_default() {
 #[test]
 fn replacing_the_catalog_is_seen_at_once_and_keeps_armed_ones() {
     let e = engine();
-    e.arm(
+    e.armed_set().arm(
         "t",
         scenario(json!({"name":"armed","description":"d","match":{"checkType":"document_check"}})),
         None,

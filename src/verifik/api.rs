@@ -11,24 +11,44 @@ use axum::response::Response;
 
 use super::error::{VerifikError, VerifikReplies};
 use crate::core::Core;
+use crate::persist::{Ack, Durable, Record};
 use crate::scenario::{self, NoFacts, Selected};
-use crate::tenant::{TenantData, tenant_key};
+use crate::tenant::{RestoreContext, TenantData, tenant_key};
+
+/// The record kind of a token marked expired.
+const EXPIRED: &str = "verifik.expired";
 
 /// Per-tenant Verifik state: which tokens are marked expired. A token is its
 /// own tenant, so the mark lives under the token it concerns.
-#[derive(Default)]
 pub(crate) struct Store {
     expired: Mutex<HashSet<String>>,
+    durable: Arc<Durable>,
 }
 
 impl Store {
-    pub(crate) fn expire(&self, token: &str) {
-        self.lock().insert(token.to_owned());
+    pub(crate) fn new(durable: Arc<Durable>) -> Self {
+        Store {
+            expired: Mutex::default(),
+            durable,
+        }
     }
 
-    /// `false` when the token was not marked.
-    pub(crate) fn unexpire(&self, token: &str) -> bool {
-        self.lock().remove(token)
+    /// Marks the token expired; returns the commit to wait for.
+    pub(crate) fn expire(&self, token: &str) -> Ack {
+        let mut set = self.lock();
+        set.insert(token.to_owned());
+        let mut batch = self.durable.batch();
+        batch.put(token, EXPIRED, token, None, &true, None);
+        self.durable.submit(batch)
+    }
+
+    /// Lifts the mark: whether the token was marked, and the commit.
+    pub(crate) fn unexpire(&self, token: &str) -> (bool, Ack) {
+        let mut set = self.lock();
+        let was = set.remove(token);
+        let mut batch = self.durable.batch();
+        batch.delete(token, EXPIRED, token);
+        (was, self.durable.submit(batch))
     }
 
     pub(crate) fn is_expired(&self, token: &str) -> bool {
@@ -47,6 +67,36 @@ impl TenantData for Store {
 
     fn reset_all(&self) {
         self.lock().clear();
+    }
+
+    fn owns(&self, kind: &str) -> bool {
+        kind == EXPIRED
+    }
+
+    fn restore(&self, records: &[&Record], _: &RestoreContext<'_>) -> Result<(), String> {
+        let mut set = self.lock();
+        for r in records {
+            set.insert(r.id.clone());
+        }
+        Ok(())
+    }
+
+    fn export(&self, tenant: &str) -> Vec<Record> {
+        if !self.is_expired(tenant) {
+            return Vec::new();
+        }
+        vec![Record {
+            tenant: tenant.to_owned(),
+            kind: EXPIRED.to_owned(),
+            id: tenant.to_owned(),
+            owner: None,
+            body: b"true".to_vec(),
+            data: None,
+        }]
+    }
+
+    fn contains(&self, r: &Record) -> bool {
+        r.kind == EXPIRED && self.is_expired(&r.id)
     }
 }
 

@@ -32,7 +32,9 @@ use self::api::{Api, Store};
 use self::error::{VerifikError, VerifikReplies};
 use crate::config::Config;
 use crate::core::Core;
+use crate::delivery::Directory;
 use crate::journal::UnknownRoute;
+use crate::persist::Durable;
 use crate::reply::Replies;
 use crate::scenario::{Key, Kind, Vocabulary};
 use crate::tenant::TenantData;
@@ -65,9 +67,9 @@ struct Verifik {
 }
 
 /// The Verifik vendor, ready to register.
-pub(crate) fn plugin(config: &Config) -> Arc<dyn Vendor> {
+pub(crate) fn plugin(config: &Config, durable: &Arc<Durable>) -> Arc<dyn Vendor> {
     Arc::new(Verifik {
-        store: Arc::new(Store::default()),
+        store: Arc::new(Store::new(durable.clone())),
         expired_body: config.verifik_expired_body,
     })
 }
@@ -130,6 +132,10 @@ impl Vendor for Verifik {
     }
 
     fn start(&self, _core: &Arc<Core>, _set: &mut JoinSet<()>) {}
+
+    fn directory(&self) -> Option<Arc<dyn Directory>> {
+        None
+    }
 }
 
 /// The path as the client sent it (nesting under `/v2` strips the prefix).

@@ -37,7 +37,11 @@ async fn expire_token(
     AdminJson(body): AdminJson<TokenBody>,
 ) -> Result<axum::Json<Value>, AdminError> {
     let token = target(&admin, body)?;
-    api.store.expire(&token);
+    api.store
+        .expire(&token)
+        .wait()
+        .await
+        .map_err(AdminError::from)?;
     Ok(axum::Json(json!({"token": token, "expired": true})))
 }
 
@@ -47,7 +51,8 @@ async fn unexpire_token(
     AdminJson(body): AdminJson<TokenBody>,
 ) -> Result<axum::Json<Value>, AdminError> {
     let token = target(&admin, body)?;
-    let was = api.store.unexpire(&token);
+    let (was, ack) = api.store.unexpire(&token);
+    ack.wait().await.map_err(AdminError::from)?;
     Ok(axum::Json(
         json!({"token": token, "expired": false, "wasExpired": was}),
     ))

@@ -449,7 +449,7 @@ fn the_graph_has_the_edges_the_code_shows() {
     let g = graph();
     let has = |from: &str, to: &str| g.get(from).is_some_and(|t| t.contains(to));
     assert!(has("app", "complycube"), "{:?}", g.get("app"));
-    assert!(has("complycube::checks::create", "complycube::store"));
+    assert!(has("complycube::checks::create", "complycube::tenant"));
     assert!(has("complycube::checks::create", "scenario"));
     assert!(has("scenario::apply", "journal"));
     // Through a parent's re-export to the child that defines the item.

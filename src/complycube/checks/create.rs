@@ -14,7 +14,7 @@ use crate::complycube::error::{ApiError, Json};
 use crate::complycube::facts::RequestFacts;
 use crate::complycube::model::{Client, ClientType, Document, Side};
 use crate::complycube::render::render;
-use crate::complycube::store::Tenant;
+use crate::complycube::tenant::Tenant;
 use crate::complycube::{events, validate};
 use crate::ids::ObjectId;
 use crate::scenario;
@@ -205,7 +205,7 @@ pub(super) async fn create_check(
     headers: HeaderMap,
     Json(input): Json<CheckInput>,
 ) -> Result<Response, ApiError> {
-    let resolved = api.store.with(&key, |t| resolve(t, &input))?;
+    let resolved = api.store.read(&key, |t| resolve(t, &input))?;
     let facts = RequestFacts {
         check_type: Some(resolved.kind),
         client: &resolved.client,
@@ -228,41 +228,46 @@ pub(super) async fn create_check(
     };
     // The scenario may have waited: resolve again under the same lock as
     // the insert, so a client deleted meanwhile is a 404, not an orphan.
-    let (check, body) = api.store.with(&key, |t| {
-        let resolved = resolve(t, &input)?;
-        let check = Check {
-            id: ObjectId::new(now),
-            client_id: resolved.client.id,
-            kind: resolved.kind,
-            entity_name: resolved.client.entity_name.clone().into_boxed_str(),
-            document_id: resolved.document_id,
-            address_id: resolved.address_id,
-            live_photo_id: resolved.live_photo_id,
-            live_video_id: resolved.live_video_id,
-            enable_monitoring: input.enable_monitoring.unwrap_or(false),
-            client_consent: input.client_consent,
-            options: input
-                .options
-                .clone()
-                .filter(|o| !o.is_empty())
-                .map(|o| Box::new(Value::Object(o))),
-            created_at: now,
-            updated_at: now,
-            complete_at: now.saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
-            final_status,
-            scenario: selected.scenario.clone(),
-            enrolled: (!resolved.enrolled.is_empty()).then(|| resolved.enrolled.into_boxed_slice()),
-            validated_outcome: None,
-            match_validations: None,
-            user_supplied: None,
-            redacted: None,
-        };
-        t.checks
-            .insert(check.id, Some(check.client_id), check.clone());
-        // The create answer is always `pending`, even with no completion delay.
-        let body = render(t, &check, now.min(check.complete_at.saturating_sub(1)));
-        Ok::<_, ApiError>((check, body))
-    })?;
-    events::check_created(&api, &key, &check, &body);
+    let (check, body) = api
+        .store
+        .write(&key, |t, _| {
+            let resolved = resolve(t, &input)?;
+            let check = Check {
+                id: ObjectId::new(now),
+                client_id: resolved.client.id,
+                kind: resolved.kind,
+                entity_name: resolved.client.entity_name.clone().into_boxed_str(),
+                document_id: resolved.document_id,
+                address_id: resolved.address_id,
+                live_photo_id: resolved.live_photo_id,
+                live_video_id: resolved.live_video_id,
+                enable_monitoring: input.enable_monitoring.unwrap_or(false),
+                client_consent: input.client_consent,
+                options: input
+                    .options
+                    .clone()
+                    .filter(|o| !o.is_empty())
+                    .map(|o| Box::new(Value::Object(o))),
+                created_at: now,
+                updated_at: now,
+                complete_at: now.saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
+                final_status,
+                scenario: selected.scenario.clone(),
+                enrolled: (!resolved.enrolled.is_empty())
+                    .then(|| resolved.enrolled.into_boxed_slice()),
+                validated_outcome: None,
+                match_validations: None,
+                user_supplied: None,
+                redacted: None,
+                events_raised: false,
+            };
+            t.checks
+                .insert(check.id, Some(check.client_id), check.clone());
+            // The create answer is always `pending`, even with no completion delay.
+            let body = render(t, &check, now.min(check.complete_at.saturating_sub(1)));
+            Ok::<_, ApiError>((check, body))
+        })
+        .await?;
+    events::check_created(&api, &key, &check, &body).await?;
     Ok(scenario::tag(axum::Json(body).into_response(), &selected))
 }

@@ -15,7 +15,7 @@ use super::check::Check;
 use super::error::ApiError;
 use super::list::{ListQuery, ListResponse};
 use super::render::{outcome, render};
-use super::store::Tenant;
+use super::tenant::Tenant;
 use super::validate;
 use crate::ids::{Millis, ObjectId};
 
@@ -47,7 +47,7 @@ async fn get_check(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let now = api.core.clocks.now(&key);
-    api.store.with(&key, |t| {
+    api.store.read(&key, |t| {
         find(t, &id).map(|c| axum::Json(render(t, c, now)))
     })
 }
@@ -83,7 +83,7 @@ async fn list_checks(
     let mut q = ListQuery::parse(&raw)?;
     let client = q.take("clientId");
     let now = api.core.clocks.now(&key);
-    let (total, items) = api.store.with(&key, |t| {
+    let (total, items) = api.store.read(&key, |t| {
         let owner = match &client {
             Some(raw) => match ObjectId::parse(raw) {
                 Some(id) => Some(id),

@@ -11,7 +11,7 @@ use crate::complycube::check::Check;
 use crate::complycube::check_type::CheckType;
 use crate::complycube::error::{ApiError, Json};
 use crate::complycube::render::{context, render};
-use crate::complycube::store::Tenant;
+use crate::complycube::tenant::Tenant;
 use crate::complycube::{events, results, validate};
 use crate::ids::{Millis, ObjectId};
 
@@ -51,23 +51,26 @@ pub(super) async fn update_check(
     Json(input): Json<CheckUpdate>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let now = api.core.clocks.now(&key);
-    let body = api.store.with(&key, |t| {
-        let c = find(t, &id)?;
-        if !c.kind.is_screening() {
-            return Err(ApiError::processing(
-                "invalid_check_update",
-                "Only screening checks can be updated",
-            ));
-        }
-        ensure_modifiable(c, now)?;
-        let oid = c.id;
-        Ok(change(t, oid, now, |c| {
-            if let Some(m) = input.enable_monitoring {
-                c.enable_monitoring = m;
+    let body = api
+        .store
+        .write(&key, |t, _| {
+            let c = find(t, &id)?;
+            if !c.kind.is_screening() {
+                return Err(ApiError::processing(
+                    "invalid_check_update",
+                    "Only screening checks can be updated",
+                ));
             }
-        }))
-    })?;
-    events::emit(&api, &key, "check.updated", events::check_payload(&body));
+            ensure_modifiable(c, now)?;
+            let oid = c.id;
+            Ok(change(t, oid, now, |c| {
+                if let Some(m) = input.enable_monitoring {
+                    c.enable_monitoring = m;
+                }
+            }))
+        })
+        .await?;
+    events::emit(&api, &key, "check.updated", events::check_payload(&body)).await?;
     Ok(axum::Json(body))
 }
 
@@ -118,67 +121,70 @@ pub(super) async fn validate_check(
         }
     }
     let now = api.core.clocks.now(&key);
-    let (result, body) = api.store.with(&key, |t| {
-        let c = find(t, &id)?;
-        ensure_modifiable(c, now)?;
-        if input.user_supplied_data.is_some() && c.kind != CheckType::Document {
-            return Err(ApiError::invalid(
-                "userSuppliedData",
-                "'userSuppliedData' applies to document checks only",
-            ));
-        }
-        let oid = c.id;
-        let resulting = if c.kind.is_screening() {
-            let match_id = validate::required("matchId", &input.match_id)?.to_owned();
-            let matches = results::screening_match_ids(c, &context(t, c));
-            if !matches.contains(&match_id) {
+    let (result, body) = api
+        .store
+        .write(&key, |t, _| {
+            let c = find(t, &id)?;
+            ensure_modifiable(c, now)?;
+            if input.user_supplied_data.is_some() && c.kind != CheckType::Document {
                 return Err(ApiError::invalid(
-                    "matchId",
-                    format!("Invalid match id '{match_id}'"),
+                    "userSuppliedData",
+                    "'userSuppliedData' applies to document checks only",
                 ));
             }
-            let mut validations = c.match_validations.as_deref().cloned().unwrap_or_default();
-            match wanted.as_str() {
-                "confirmed" => {
-                    validations.insert(match_id, true);
+            let oid = c.id;
+            let resulting = if c.kind.is_screening() {
+                let match_id = validate::required("matchId", &input.match_id)?.to_owned();
+                let matches = results::screening_match_ids(c, &context(t, c));
+                if !matches.contains(&match_id) {
+                    return Err(ApiError::invalid(
+                        "matchId",
+                        format!("Invalid match id '{match_id}'"),
+                    ));
                 }
-                "rejected" => {
-                    validations.insert(match_id, false);
+                let mut validations = c.match_validations.as_deref().cloned().unwrap_or_default();
+                match wanted.as_str() {
+                    "confirmed" => {
+                        validations.insert(match_id, true);
+                    }
+                    "rejected" => {
+                        validations.insert(match_id, false);
+                    }
+                    _ => {
+                        validations.remove(&match_id);
+                    }
                 }
-                _ => {
-                    validations.remove(&match_id);
+                let outcome = if validations.values().any(|v| *v) {
+                    "match_confirmed"
+                } else if matches.iter().all(|m| validations.get(m) == Some(&false)) {
+                    "clear"
+                } else {
+                    "attention"
+                };
+                if let Some(c) = t.checks.get_mut(&oid) {
+                    c.match_validations = Some(Box::new(validations));
                 }
-            }
-            let outcome = if validations.values().any(|v| *v) {
-                "match_confirmed"
-            } else if matches.iter().all(|m| validations.get(m) == Some(&false)) {
-                "clear"
+                outcome.to_owned()
             } else {
-                "attention"
+                match wanted.as_str() {
+                    "confirmed" => "clear",
+                    "rejected" => "rejected",
+                    _ => "attention",
+                }
+                .to_owned()
             };
-            if let Some(c) = t.checks.get_mut(&oid) {
-                c.match_validations = Some(Box::new(validations));
-            }
-            outcome.to_owned()
-        } else {
-            match wanted.as_str() {
-                "confirmed" => "clear",
-                "rejected" => "rejected",
-                _ => "attention",
-            }
-            .to_owned()
-        };
-        let outcome = resulting.clone().into_boxed_str();
-        let supplied = input.user_supplied_data.clone();
-        let body = change(t, oid, now, |c| {
-            c.validated_outcome = Some(outcome);
-            if let Some(data) = supplied {
-                c.user_supplied = Some(Box::new(Value::Object(data)));
-            }
-        });
-        Ok((resulting, body))
-    })?;
-    events::emit(&api, &key, "check.updated", events::check_payload(&body));
+            let outcome = resulting.clone().into_boxed_str();
+            let supplied = input.user_supplied_data.clone();
+            let body = change(t, oid, now, |c| {
+                c.validated_outcome = Some(outcome);
+                if let Some(data) = supplied {
+                    c.user_supplied = Some(Box::new(Value::Object(data)));
+                }
+            });
+            Ok((resulting, body))
+        })
+        .await?;
+    events::emit(&api, &key, "check.updated", events::check_payload(&body)).await?;
     Ok(axum::Json(json!({ "outcome": result })))
 }
 
@@ -243,20 +249,22 @@ pub(super) async fn redact_check(
         }
     }
     let now = api.core.clocks.now(&key);
-    api.store.with(&key, |t| {
-        let c = find(t, &id)?;
-        if c.kind != CheckType::Document {
-            return Err(ApiError::invalid(
-                "id",
-                "Only document checks can be redacted",
-            ));
-        }
-        ensure_modifiable(c, now)?;
-        let oid = c.id;
-        Ok(axum::Json(change(t, oid, now, |c| {
-            let r = c.redacted.get_or_insert_with(Default::default);
-            r.attributes.extend(attributes);
-            r.images.extend(images);
-        })))
-    })
+    api.store
+        .write(&key, |t, _| {
+            let c = find(t, &id)?;
+            if c.kind != CheckType::Document {
+                return Err(ApiError::invalid(
+                    "id",
+                    "Only document checks can be redacted",
+                ));
+            }
+            ensure_modifiable(c, now)?;
+            let oid = c.id;
+            Ok(axum::Json(change(t, oid, now, |c| {
+                let r = c.redacted.get_or_insert_with(Default::default);
+                r.attributes.extend(attributes);
+                r.images.extend(images);
+            })))
+        })
+        .await
 }

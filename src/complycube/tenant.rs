@@ -1,0 +1,113 @@
+//! One API key's ComplyCube data: its tables, the face sightings derived
+//! from uploaded images, and what deleting a client takes with it.
+
+use std::collections::HashMap;
+
+use super::check::Check;
+use super::model::{Address, Client, Document, LivePhoto, LiveVideo};
+use super::webhook::Webhook;
+use crate::delivery::NewDelivery;
+use crate::ids::{Millis, ObjectId};
+use crate::store::Table;
+
+/// Where an image was seen before: used to flag previously enrolled faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FaceSighting {
+    pub(crate) client_id: ObjectId,
+    pub(crate) live_photo_id: Option<ObjectId>,
+    pub(crate) document_id: Option<ObjectId>,
+}
+
+#[derive(Default)]
+pub(crate) struct Tenant {
+    pub(crate) clients: Table<Client>,
+    pub(crate) addresses: Table<Address>,
+    pub(crate) documents: Table<Document>,
+    pub(crate) live_photos: Table<LivePhoto>,
+    pub(crate) live_videos: Table<LiveVideo>,
+    pub(crate) checks: Table<Check>,
+    pub(crate) webhooks: Table<Webhook>,
+    /// Image SHA-256 → the places those bytes were uploaded.
+    pub(crate) faces: HashMap<[u8; 32], Vec<FaceSighting>>,
+}
+
+impl Tenant {
+    pub(crate) fn record_face(&mut self, sha: [u8; 32], sighting: FaceSighting) {
+        let list = self.faces.entry(sha).or_default();
+        if !list.contains(&sighting) {
+            list.push(sighting);
+        }
+    }
+
+    /// Whether a check of `owner` (the resource's client) uses `id` as its
+    /// document, address, live photo or live video: ComplyCube refuses to
+    /// delete those (or a used document's images).
+    pub(crate) fn is_used_by_check(&self, owner: Option<ObjectId>, id: &ObjectId) -> bool {
+        owner.is_some_and(|o| self.checks.of_owner(&o).any(|c| c.references(id)))
+    }
+
+    /// Drops the face sightings `gone` matches (a deleted image's).
+    pub(crate) fn forget_faces(&mut self, gone: impl Fn(&FaceSighting) -> bool) {
+        for list in self.faces.values_mut() {
+            list.retain(|s| !gone(s));
+        }
+        self.faces.retain(|_, l| !l.is_empty());
+    }
+
+    /// Forgets which rows changed (after a restore, which writes nothing).
+    pub(crate) fn clear_dirty(&mut self) {
+        self.clients.take_dirty();
+        self.addresses.take_dirty();
+        self.documents.take_dirty();
+        self.live_photos.take_dirty();
+        self.live_videos.take_dirty();
+        self.checks.take_dirty();
+        self.webhooks.take_dirty();
+    }
+
+    /// Removes everything owned by a client (client deletion).
+    pub(crate) fn remove_client_data(&mut self, client: &ObjectId) {
+        for id in self.addresses.ids_of_owner(client) {
+            self.addresses.remove(&id);
+        }
+        for id in self.documents.ids_of_owner(client) {
+            self.documents.remove(&id);
+        }
+        for id in self.live_photos.ids_of_owner(client) {
+            self.live_photos.remove(&id);
+        }
+        for id in self.live_videos.ids_of_owner(client) {
+            self.live_videos.remove(&id);
+        }
+        for id in self.checks.ids_of_owner(client) {
+            self.checks.remove(&id);
+        }
+        for list in self.faces.values_mut() {
+            list.retain(|s| s.client_id != *client);
+        }
+        self.faces.retain(|_, l| !l.is_empty());
+    }
+}
+
+impl Tenant {
+    /// Every enabled webhook subscribed to `event_type` (or to `*`), only
+    /// those created by `at_or_before` when given.
+    pub(crate) fn targets(
+        &self,
+        event_type: &str,
+        at_or_before: Option<Millis>,
+    ) -> Vec<NewDelivery> {
+        if self.webhooks.is_empty() {
+            return Vec::new();
+        }
+        self.webhooks
+            .iter_newest()
+            .filter(|w| w.wants(event_type))
+            .filter(|w| at_or_before.is_none_or(|at| w.created_at <= at))
+            .map(|w| NewDelivery {
+                webhook_id: w.id.to_string(),
+                url: w.url.clone(),
+            })
+            .collect()
+    }
+}
