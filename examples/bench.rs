@@ -70,11 +70,11 @@ struct Args {
     /// default: tokio's own choice, one per CPU the server may run on.
     #[arg(long)]
     server_workers: Option<usize>,
-    /// Internal: serve the baseline on this port, answers from --answers.
+    /// Internal: serve the baseline on this port, routes from --routes.
     #[arg(long, hide = true)]
     serve_baseline: Option<u16>,
     #[arg(long, hide = true)]
-    answers: Option<PathBuf>,
+    routes: Option<PathBuf>,
 }
 
 fn main() -> Result<(), String> {
@@ -86,7 +86,7 @@ fn main() -> Result<(), String> {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        return rt.block_on(baseline::serve(port, args.answers.clone()));
+        return rt.block_on(baseline::serve(port, args.routes.clone()));
     }
     // Before pinning: building the binary, if needed, gets every core.
     let bin = sandbox_bin(&args)?;
@@ -448,13 +448,13 @@ impl Ctx {
         .await
     }
 
-    /// The baseline serving the answers in `answers`.
-    async fn baseline(&self, answers: &Path) -> Result<Server, String> {
+    /// The baseline serving `routes` (see `write_routes`).
+    async fn baseline(&self, routes: &Path) -> Result<Server, String> {
         let port = free_port()?;
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let mut cmd = self.command(&exe, true);
-        cmd.args(["--serve-baseline", &port.to_string(), "--answers"])
-            .arg(answers);
+        cmd.args(["--serve-baseline", &port.to_string(), "--routes"])
+            .arg(routes);
         if let Some(n) = self.server_workers {
             cmd.env("TOKIO_WORKER_THREADS", n.to_string());
         }
@@ -553,6 +553,8 @@ struct Req {
     path: String,
     payload: Payload,
     auth: String,
+    /// The status every answer must have; `None`: any 2xx.
+    expect: Option<u16>,
 }
 
 impl Req {
@@ -562,6 +564,7 @@ impl Req {
             path: path.into(),
             payload: Payload::Empty,
             auth: auth.to_owned(),
+            expect: None,
         }
     }
 
@@ -571,11 +574,15 @@ impl Req {
             path: path.into(),
             payload: Payload::Json(body),
             auth: auth.to_owned(),
+            expect: None,
         }
     }
 
     fn ok(&self, status: u16) -> bool {
-        (200..300).contains(&status)
+        match self.expect {
+            Some(s) => status == s,
+            None => (200..300).contains(&status),
+        }
     }
 }
 
@@ -816,6 +823,7 @@ async fn setup(
             Payload::Json(Bytes::from(b.to_string()))
         }),
         auth: auth.to_owned(),
+        expect: None,
     };
     let (status, bytes) = send(&http_client(), base, &req).await?;
     let text = String::from_utf8_lossy(&bytes);
@@ -906,21 +914,66 @@ fn check_body(id: &Identity) -> Bytes {
 /// A prepared workload: the request to repeat and the sandbox's answer to it
 /// (which the baseline then serves as its fixed bytes).
 struct Prepared {
+    /// Short name: the baseline's answer file, the layer table's request.
+    key: &'static str,
     name: &'static str,
+    /// The route the baseline serves it on; `None`: its fallback.
+    route: Option<&'static str>,
     req: Req,
+    status: u16,
+    content_type: String,
     answer: Bytes,
 }
 
-async fn prepare(base: &str, name: &'static str, req: Req) -> Result<Prepared, String> {
-    let (status, answer) = send(&http_client(), base, &req).await?;
-    if !(200..300).contains(&status) {
-        let cut: String = String::from_utf8_lossy(&answer).chars().take(300).collect();
-        return Err(format!(
-            "{} {} answered {status}: {cut}",
-            req.method, req.path
-        ));
+/// Sends `req` once; it must answer 2xx, or 404 with `want_404`. The status
+/// seen becomes the one every later answer must have.
+async fn prepare(
+    base: &str,
+    key: &'static str,
+    name: &'static str,
+    route: Option<&'static str>,
+    mut req: Req,
+    want_404: bool,
+) -> Result<Prepared, String> {
+    let res = request(&http_client(), base, &req)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = res.status().as_u16();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_owned();
+    let answer = res.bytes().await.map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&answer);
+    let fits = if want_404 {
+        status == 404 && serde_json::from_slice::<Value>(&answer).is_ok()
+    } else {
+        (200..300).contains(&status)
+    };
+    if !fits {
+        let cut: String = text.chars().take(300).collect();
+        return Err(if status == 404 && text.contains("Unknown route") {
+            format!(
+                "{} {} is not served by this build (404 unknown route)",
+                req.method, req.path
+            )
+        } else {
+            format!("{} {} answered {status}: {cut}", req.method, req.path)
+        });
     }
-    Ok(Prepared { name, req, answer })
+    req.expect = Some(status);
+    Ok(Prepared {
+        key,
+        name,
+        route,
+        req,
+        status,
+        content_type,
+        answer,
+    })
 }
 
 /// W0: `GET /v1/clients/{id}` (always served; the harness's own check).
@@ -938,7 +991,15 @@ async fn w0_get_client(base: &str) -> Result<Prepared, String> {
     .await?;
     let id = id_of(&v, "client")?;
     let req = Req::get(format!("/v1/clients/{id}"), KEY);
-    prepare(base, "W0 GET /v1/clients/{id}", req).await
+    prepare(
+        base,
+        "W0",
+        "W0 GET /v1/clients/{id}",
+        Some("/v1/clients/{id}"),
+        req,
+        false,
+    )
+    .await
 }
 
 /// W1: `GET /v1/checks/{id}`.
@@ -956,14 +1017,30 @@ async fn w1_get_check(base: &str) -> Result<Prepared, String> {
         "check",
     )?;
     let req = Req::get(format!("/v1/checks/{check}"), KEY);
-    prepare(base, "W1 GET /v1/checks/{id}", req).await
+    prepare(
+        base,
+        "W1",
+        "W1 GET /v1/checks/{id}",
+        Some("/v1/checks/{id}"),
+        req,
+        false,
+    )
+    .await
 }
 
 /// W2: `POST /v1/checks` (identity_check on a prepared client, document, live photo).
 async fn w2_post_check(base: &str) -> Result<Prepared, String> {
     let who = identity(base, KEY).await?;
     let req = Req::post("/v1/checks", KEY, check_body(&who));
-    prepare(base, "W2 POST /v1/checks", req).await
+    prepare(
+        base,
+        "W2",
+        "W2 POST /v1/checks",
+        Some("/v1/checks"),
+        req,
+        false,
+    )
+    .await
 }
 
 const W3_PATH: &str = "/v2/face-recognition/compare-with-liveness";
@@ -978,13 +1055,50 @@ async fn w3_compare_with_liveness(base: &str) -> Result<Prepared, String> {
         "os": "DESKTOP",
     });
     let req = Req::post(W3_PATH, VERIFIK_TOKEN, Bytes::from(body.to_string()));
-    setup(base, VERIFIK_TOKEN, Method::POST, W3_PATH, Some(body)).await?;
     prepare(
         base,
+        "W3",
         "W3 POST /v2/face-recognition/compare-with-liveness",
+        Some(W3_PATH),
         req,
+        false,
     )
     .await
+}
+
+/// W4: an unknown route (a JSON 404 from the fallback).
+async fn w4_unknown_route(base: &str) -> Result<Prepared, String> {
+    let req = Req::get("/v1/no-such-route", KEY);
+    prepare(
+        base,
+        "W4",
+        "W4 GET /v1/no-such-route (404)",
+        None,
+        req,
+        true,
+    )
+    .await
+}
+
+/// The baseline's routes: one line per workload, `METHOD route status
+/// content-type answer-file` (tab-separated; route `*` is the fallback).
+fn write_routes(dir: &Path, prepared: &[&Prepared]) -> Result<PathBuf, String> {
+    let mut lines = String::new();
+    for p in prepared {
+        let file = dir.join(format!("{}.answer", p.key.to_ascii_lowercase()));
+        std::fs::write(&file, &p.answer).map_err(|e| e.to_string())?;
+        lines.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            p.req.method,
+            p.route.unwrap_or("*"),
+            p.status,
+            p.content_type,
+            file.display()
+        ));
+    }
+    let routes = dir.join("routes.tsv");
+    std::fs::write(&routes, lines).map_err(|e| e.to_string())?;
+    Ok(routes)
 }
 
 // --- the run ----------------------------------------------------------------------
@@ -1106,6 +1220,7 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
         ("W1", w1_get_check(&sandbox.base).await),
         ("W2", w2_post_check(&sandbox.base).await),
         ("W3", w3_compare_with_liveness(&sandbox.base).await),
+        ("W4", w4_unknown_route(&sandbox.base).await),
     ];
     for (label, r) in attempts {
         match r {
@@ -1115,13 +1230,8 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
     }
 
     // The baseline serves each route with the sandbox's own answer bytes.
-    let answers = ctx.work.join("answers");
-    std::fs::create_dir_all(&answers).map_err(|e| e.to_string())?;
-    for p in &prepared {
-        std::fs::write(answers.join(baseline::answer_file(p.name)), &p.answer)
-            .map_err(|e| e.to_string())?;
-    }
-    let baseline = ctx.baseline(&answers).await?;
+    let routes = write_routes(&ctx.work, &prepared.iter().collect::<Vec<_>>())?;
+    let baseline = ctx.baseline(&routes).await?;
     println!("{}", baseline.describe(ctx));
     println!(
         "RSS idle: sandbox {}, baseline {}\n",
@@ -1180,7 +1290,7 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
     // list latency of a *different* client with 10 checks, before and after.
     let store_server = ctx.sandbox(&[], &[]).await?;
     let store_key = "test_bench_store";
-    let checks_served = prepared.iter().any(|p| p.name.starts_with("W2"));
+    let checks_served = prepared.iter().any(|p| p.key == "W2");
     let (store_req, what, list_path) = if checks_served {
         let who = identity(&store_server.base, store_key).await?;
         let probe = identity(&store_server.base, store_key).await?;
@@ -1247,7 +1357,7 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
     // Soak: the first GET workload at 32 connections, journal full, RSS sampled.
     if let Some(p) = prepared
         .iter()
-        .find(|p| p.req.method == Method::GET)
+        .find(|p| p.req.method == Method::GET && p.status < 300)
         .or(prepared.first())
     {
         let (_, journal) = send(
@@ -1301,79 +1411,93 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
 // --- the baseline ---------------------------------------------------------------------
 
 mod baseline {
+    use std::collections::BTreeMap;
     use std::path::PathBuf;
 
     use axum::Router;
     use axum::body::Bytes;
     use axum::extract::DefaultBodyLimit;
-    use axum::http::header;
+    use axum::http::{HeaderValue, Method, StatusCode, header};
     use axum::response::IntoResponse;
-    use axum::routing::{get, post};
+    use axum::routing::{MethodFilter, MethodRouter, on};
 
-    /// The file holding a workload's fixed answer.
-    pub fn answer_file(workload: &str) -> String {
-        let key: String = workload
-            .split_whitespace()
-            .next()
-            .unwrap_or("x")
-            .to_ascii_lowercase();
-        format!("{key}.json")
+    /// A fixed answer; the request body is read in full first.
+    fn answer(
+        status: StatusCode,
+        content_type: HeaderValue,
+        body: Bytes,
+    ) -> impl Fn(Bytes) -> std::future::Ready<axum::response::Response> + Clone + Send + Sync + 'static
+    {
+        move |_body: Bytes| {
+            std::future::ready(
+                (
+                    status,
+                    [(header::CONTENT_TYPE, content_type.clone())],
+                    body.clone(),
+                )
+                    .into_response(),
+            )
+        }
     }
 
-    fn fixed(dir: &Option<PathBuf>, workload: &str) -> Bytes {
-        dir.as_ref()
-            .and_then(|d| std::fs::read(d.join(answer_file(workload))).ok())
-            .map_or_else(|| Bytes::from_static(br#"{"ok":true}"#), Bytes::from)
-    }
-
-    fn json(b: Bytes) -> impl IntoResponse {
-        (
-            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            b,
-        )
-    }
-
-    /// The same routes as the workloads, answering fixed bytes (bodies are read).
-    pub async fn serve(port: u16, answers: Option<PathBuf>) -> Result<(), String> {
-        let (w0, w1, w2, w3) = (
-            fixed(&answers, "W0"),
-            fixed(&answers, "W1"),
-            fixed(&answers, "W2"),
-            fixed(&answers, "W3"),
-        );
-        let app = Router::new()
-            .route(
-                "/__admin/health",
-                get(|| async { json(Bytes::from_static(br#"{"status":"ok"}"#)) }),
+    /// The routes of the routes file (see `write_routes`), each answering
+    /// its fixed bytes, plus `/__admin/health` if the file has none.
+    pub async fn serve(port: u16, routes: Option<PathBuf>) -> Result<(), String> {
+        let text = match &routes {
+            Some(p) => std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,
+            None => String::new(),
+        };
+        let mut by_path: BTreeMap<String, MethodRouter> = BTreeMap::new();
+        let mut fallback = None;
+        let mut seen = std::collections::HashSet::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [method, route, status, content_type, file] = f[..] else {
+                return Err(format!("bad routes line {line:?}"));
+            };
+            if !seen.insert((method.to_owned(), route.to_owned())) {
+                continue; // two workloads on one route: the first one's answer
+            }
+            let status = status
+                .parse::<u16>()
+                .ok()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .ok_or_else(|| format!("bad status in {line:?}"))?;
+            let ct = HeaderValue::from_str(content_type).map_err(|e| e.to_string())?;
+            let body = Bytes::from(std::fs::read(file).map_err(|e| format!("{file}: {e}"))?);
+            let handler = answer(status, ct, body);
+            if route == "*" {
+                fallback = Some(handler);
+                continue;
+            }
+            let method: Method = method
+                .parse()
+                .map_err(|_| format!("bad method in {line:?}"))?;
+            let filter = MethodFilter::try_from(method).map_err(|e| e.to_string())?;
+            let mr = by_path.remove(route).unwrap_or_default();
+            by_path.insert(route.to_owned(), mr.on(filter, handler));
+        }
+        if !by_path.contains_key("/__admin/health") {
+            let ok = answer(
+                StatusCode::OK,
+                HeaderValue::from_static("application/json"),
+                Bytes::from_static(br#"{"status":"ok"}"#),
+            );
+            by_path.insert("/__admin/health".into(), on(MethodFilter::GET, ok));
+        }
+        let mut app = Router::new();
+        for (path, mr) in by_path {
+            app = app.route(&path, mr);
+        }
+        let fallback = fallback.unwrap_or_else(|| {
+            answer(
+                StatusCode::NOT_FOUND,
+                HeaderValue::from_static("application/json"),
+                Bytes::from_static(br#"{"type":"resource_not_found","message":"Unknown route"}"#),
             )
-            .route(
-                "/v1/clients/{id}",
-                get(move || {
-                    let b = w0.clone();
-                    async move { json(b) }
-                }),
-            )
-            .route(
-                "/v1/checks/{id}",
-                get(move || {
-                    let b = w1.clone();
-                    async move { json(b) }
-                }),
-            )
-            .route(
-                "/v1/checks",
-                post(move |_body: Bytes| {
-                    let b = w2.clone();
-                    async move { json(b) }
-                }),
-            )
-            .route(
-                "/v2/face-recognition/compare-with-liveness",
-                post(move |_body: Bytes| {
-                    let b = w3.clone();
-                    async move { json(b) }
-                }),
-            )
+        });
+        let app = app
+            .fallback(fallback)
             .layer(DefaultBodyLimit::max(32 * 1024 * 1024));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
