@@ -23,11 +23,13 @@
 //! The bench talks to the sandbox only over HTTP and through its flags and
 //! environment; it uses none of the sandbox's code.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -35,6 +37,7 @@ use base64::Engine as _;
 use clap::Parser;
 use reqwest::Method;
 use serde_json::{Value, json};
+use sha2::Digest as _;
 
 #[derive(Parser, Debug)]
 #[command(about = "Benchmark kyc-sandbox against a bare axum baseline")]
@@ -538,14 +541,126 @@ async fn wait_ready(
     Err(format!("{base}{path} not ready after 30 s"))
 }
 
-// --- load generation ------------------------------------------------------------
+// --- request bodies ----------------------------------------------------------------
 
 /// What a request sends.
 #[derive(Clone)]
 enum Payload {
     Empty,
     Json(Bytes),
+    Images(Arc<ImageBody>),
 }
+
+/// A JSON body of base64 images, pre-encoded, in which a few bytes of every
+/// image are filled in per request: the same bytes every time, or (`fresh`)
+/// bytes no earlier request carried, so the server has never seen the image.
+/// The generator's work per request is then a few small strings; the large
+/// pieces are shared.
+struct ImageBody {
+    /// pieces[0], slot 0, pieces[1], slot 1, …, pieces[n]
+    pieces: Vec<Bytes>,
+    slots: Vec<Slot>,
+    fresh: bool,
+    len: u64,
+    /// Decoded image bytes per request.
+    image_bytes: usize,
+}
+
+/// `unique` per-request bytes followed by `suffix`, base64-encoded in place.
+struct Slot {
+    unique: usize,
+    suffix: &'static [u8],
+}
+
+impl Slot {
+    fn encoded_len(&self) -> usize {
+        (self.unique + self.suffix.len()).div_ceil(3) * 4
+    }
+}
+
+/// Numbers the fresh requests of the whole run (one sandbox never sees a
+/// number twice).
+static NEXT_FRESH: AtomicU64 = AtomicU64::new(1);
+
+impl ImageBody {
+    /// The parts of one request's body.
+    fn parts(&self) -> VecDeque<Bytes> {
+        let n = if self.fresh {
+            NEXT_FRESH.fetch_add(1, Ordering::Relaxed)
+        } else {
+            0
+        };
+        let mut parts = VecDeque::with_capacity(self.pieces.len() + 1);
+        let mut small = Vec::new();
+        for (i, piece) in self.pieces.iter().enumerate() {
+            if piece.len() > 4096 {
+                if !small.is_empty() {
+                    parts.push_back(Bytes::from(std::mem::take(&mut small)));
+                }
+                parts.push_back(piece.clone());
+            } else {
+                small.extend_from_slice(piece);
+            }
+            if let Some(slot) = self.slots.get(i) {
+                let mut raw = [0u8; 24];
+                raw[..8].copy_from_slice(&n.to_le_bytes());
+                raw[8] = i as u8;
+                let end = slot.unique + slot.suffix.len();
+                raw[slot.unique..end].copy_from_slice(slot.suffix);
+                small.extend_from_slice(b64(&raw[..end]).as_bytes());
+            }
+        }
+        if !small.is_empty() {
+            parts.push_back(Bytes::from(small));
+        }
+        parts
+    }
+
+    fn body(&self) -> Frames {
+        Frames {
+            parts: self.parts(),
+            left: self.len,
+        }
+    }
+
+    /// One request's body in one piece.
+    fn to_bytes(&self) -> Bytes {
+        Bytes::from(self.parts().into_iter().flatten().collect::<Vec<u8>>())
+    }
+}
+
+/// A request body sent as a few chunks with an exact length (so hyper sends
+/// Content-Length, like a client holding the whole body).
+struct Frames {
+    parts: VecDeque<Bytes>,
+    left: u64,
+}
+
+impl http_body::Body for Frames {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = self.parts.pop_front();
+        if let Some(b) = &next {
+            self.left -= b.len() as u64;
+        }
+        Poll::Ready(next.map(|b| Ok(http_body::Frame::data(b))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.left)
+    }
+}
+
+// --- load generation ------------------------------------------------------------
 
 #[derive(Clone)]
 struct Req {
@@ -649,6 +764,9 @@ fn request(client: &reqwest::Client, base: &str, req: &Req) -> reqwest::RequestB
         Payload::Json(b) => rb
             .header("Content-Type", "application/json")
             .body(b.clone()),
+        Payload::Images(body) => rb
+            .header("Content-Type", "application/json")
+            .body(reqwest::Body::wrap(body.body())),
     }
 }
 
@@ -785,6 +903,7 @@ async fn send_n(base: &str, req: &Req, n: usize, conns: usize) -> usize {
 
 const KEY: &str = "test_bench";
 const VERIFIK_TOKEN: &str = "Bearer bench-verifik-token";
+const IMAGE_SIZE: usize = 300_000;
 
 /// A JPEG-looking payload of `size` bytes (SOI/APP0 header, noise, EOI).
 fn image(size: usize, seed: u8) -> Vec<u8> {
@@ -805,6 +924,50 @@ fn image(size: usize, seed: u8) -> Vec<u8> {
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The W3 body: probe and two gallery images of `IMAGE_SIZE` bytes each.
+/// Each image is header (24 bytes) + 12 per-request bytes + shared noise +
+/// 13 per-request bytes + the JPEG end marker; every piece but the last is a
+/// multiple of 3 bytes, so the base64 of the pieces joins into the base64 of
+/// the image.
+fn w3_body(seeds: [u8; 3], fresh: bool) -> ImageBody {
+    const HEAD: usize = 24;
+    const U1: usize = 12;
+    const U2: usize = 13;
+    const EOI: &[u8] = &[0xFF, 0xD9];
+    let mid = IMAGE_SIZE - HEAD - U1 - U2 - EOI.len();
+    let glue = [
+        "{\"probe\":\"",
+        "\",\"gallery\":[\"",
+        "\",\"",
+        "\"],\"search_mode\":\"FAST\",\"liveness_min_score\":0.6,\"os\":\"DESKTOP\"}",
+    ];
+    let mut pieces = Vec::new();
+    let mut slots = Vec::new();
+    for (i, seed) in seeds.into_iter().enumerate() {
+        let img = image(IMAGE_SIZE, seed);
+        pieces.push(Bytes::from(format!("{}{}", glue[i], b64(&img[..HEAD]))));
+        slots.push(Slot {
+            unique: U1,
+            suffix: &[],
+        });
+        pieces.push(Bytes::from(b64(&img[HEAD + U1..HEAD + U1 + mid])));
+        slots.push(Slot {
+            unique: U2,
+            suffix: EOI,
+        });
+    }
+    pieces.push(Bytes::from_static(glue[3].as_bytes()));
+    let len = pieces.iter().map(Bytes::len).sum::<usize>()
+        + slots.iter().map(Slot::encoded_len).sum::<usize>();
+    ImageBody {
+        pieces,
+        slots,
+        fresh,
+        len: len as u64,
+        image_bytes: 3 * IMAGE_SIZE,
+    }
 }
 
 /// One setup call against the sandbox: the JSON answer, or why the
@@ -923,6 +1086,16 @@ struct Prepared {
     status: u16,
     content_type: String,
     answer: Bytes,
+}
+
+impl Prepared {
+    /// Decoded image bytes each request carries (W3).
+    fn image_bytes(&self) -> usize {
+        match &self.req.payload {
+            Payload::Images(b) => b.image_bytes,
+            _ => 0,
+        }
+    }
 }
 
 /// Sends `req` once; it must answer 2xx, or 404 with `want_404`. The status
@@ -1045,25 +1218,39 @@ async fn w2_post_check(base: &str) -> Result<Prepared, String> {
 
 const W3_PATH: &str = "/v2/face-recognition/compare-with-liveness";
 
-/// W3: Verifik compare-with-liveness, 300 KB probe and two 300 KB gallery images.
-async fn w3_compare_with_liveness(base: &str) -> Result<Prepared, String> {
-    let body = json!({
-        "probe": b64(&image(300_000, 3)),
-        "gallery": [b64(&image(300_000, 4)), b64(&image(300_000, 5))],
-        "search_mode": "FAST",
-        "liveness_min_score": 0.6,
-        "os": "DESKTOP",
-    });
-    let req = Req::post(W3_PATH, VERIFIK_TOKEN, Bytes::from(body.to_string()));
-    prepare(
-        base,
-        "W3",
-        "W3 POST /v2/face-recognition/compare-with-liveness",
-        Some(W3_PATH),
-        req,
-        false,
-    )
-    .await
+/// W3: Verifik compare-with-liveness, a 300 KB probe and two 300 KB gallery
+/// images: the same three every request (`fresh` false: what test suites
+/// send), or three the server has never seen.
+async fn w3_compare_with_liveness(base: &str, fresh: bool) -> Result<Prepared, String> {
+    let (key, name, seeds) = if fresh {
+        (
+            "W3n",
+            "W3 compare-with-liveness, never-seen images",
+            [6, 7, 8],
+        )
+    } else {
+        (
+            "W3r",
+            "W3 compare-with-liveness, repeated images",
+            [3, 4, 5],
+        )
+    };
+    let body = Arc::new(w3_body(seeds, fresh));
+    // The one-piece form must be what the chunks add up to.
+    let whole = body.to_bytes();
+    if whole.len() as u64 != body.len || serde_json::from_slice::<Value>(&whole).is_err() {
+        return Err(format!(
+            "{name}: the generated body is not the JSON it should be"
+        ));
+    }
+    let req = Req {
+        method: Method::POST,
+        path: W3_PATH.into(),
+        payload: Payload::Images(body),
+        auth: VERIFIK_TOKEN.into(),
+        expect: None,
+    };
+    prepare(base, key, name, Some(W3_PATH), req, false).await
 }
 
 /// W4: an unknown route (a JSON 404 from the fallback).
@@ -1099,6 +1286,75 @@ fn write_routes(dir: &Path, prepared: &[&Prepared]) -> Result<PathBuf, String> {
     let routes = dir.join("routes.tsv");
     std::fs::write(&routes, lines).map_err(|e| e.to_string())?;
     Ok(routes)
+}
+
+// --- what this machine reaches on image bytes ---------------------------------------
+
+/// MB of decoded image per CPU-second on one core, in this process.
+struct Floor {
+    sha256: f64,
+    b64_decode: f64,
+    decode_then_hash: f64,
+}
+
+/// SHA-256 (sha2) and base64 decoding (base64, standard alphabet) of
+/// `IMAGE_SIZE` images, one image at a time like the server, each for
+/// about `target` on one thread.
+fn measure_floor(target: Duration) -> Floor {
+    let run = move || {
+        let engine = &base64::engine::general_purpose::STANDARD;
+        let imgs: Vec<Vec<u8>> = (0..64u8).map(|s| image(IMAGE_SIZE, s ^ 0x80)).collect();
+        let enc: Vec<String> = imgs.iter().map(|i| b64(i)).collect();
+        let mut buf = vec![0u8; IMAGE_SIZE + 4];
+        let rate = |f: &mut dyn FnMut() -> usize| -> f64 {
+            let (t0, c0) = (Instant::now(), cpu_secs("thread-self").unwrap_or(0.0));
+            let mut bytes = 0usize;
+            while t0.elapsed() < target {
+                bytes += f();
+            }
+            let cpu = cpu_secs("thread-self").unwrap_or(0.0) - c0;
+            // Tick-resolution CPU time; wall time if too few ticks were seen.
+            let secs = if cpu >= 0.1 {
+                cpu
+            } else {
+                t0.elapsed().as_secs_f64()
+            };
+            bytes as f64 / secs / 1e6
+        };
+        let sha256 = rate(&mut || {
+            for i in &imgs {
+                std::hint::black_box(sha2::Sha256::digest(i));
+            }
+            imgs.len() * IMAGE_SIZE
+        });
+        let b64_decode = rate(&mut || {
+            let mut n = 0;
+            for e in &enc {
+                n += engine.decode_slice(e, &mut buf).unwrap_or(0);
+                std::hint::black_box(&buf);
+            }
+            n
+        });
+        let decode_then_hash = rate(&mut || {
+            let mut n = 0;
+            for e in &enc {
+                let k = engine.decode_slice(e, &mut buf).unwrap_or(0);
+                std::hint::black_box(sha2::Sha256::digest(&buf[..k]));
+                n += k;
+            }
+            n
+        });
+        Floor {
+            sha256,
+            b64_decode,
+            decode_then_hash,
+        }
+    };
+    std::thread::spawn(run).join().unwrap_or(Floor {
+        sha256: 0.0,
+        b64_decode: 0.0,
+        decode_then_hash: 0.0,
+    })
 }
 
 // --- the run ----------------------------------------------------------------------
@@ -1191,6 +1447,9 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
     let soak = Duration::from_secs(args.soak_secs.unwrap_or(if quick { 5 } else { 30 }));
     print_header("benchmark", args, ctx);
 
+    // What one core of this machine does with image bytes, before any load.
+    let floor = measure_floor(Duration::from_secs_f64(if quick { 0.4 } else { 2.0 }));
+
     // Start-up: process spawn → first 200 from /__admin/health. The binary
     // is spawned directly (not under taskset, whose own exec would count),
     // so in pinned mode it runs on the generator's CPU, idle but for the
@@ -1219,7 +1478,14 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
         ("W0", w0_get_client(&sandbox.base).await),
         ("W1", w1_get_check(&sandbox.base).await),
         ("W2", w2_post_check(&sandbox.base).await),
-        ("W3", w3_compare_with_liveness(&sandbox.base).await),
+        (
+            "W3 repeated",
+            w3_compare_with_liveness(&sandbox.base, false).await,
+        ),
+        (
+            "W3 never-seen",
+            w3_compare_with_liveness(&sandbox.base, true).await,
+        ),
         ("W4", w4_unknown_route(&sandbox.base).await),
     ];
     for (label, r) in attempts {
@@ -1243,6 +1509,7 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
         "| workload | conns | server | req/s | p50 ms | p99 ms | max ms | errors | server CPU | its CPUs busy | req per server CPU-s | generator CPU | RSS after | req/s vs baseline | per CPU-s vs baseline | p99 vs baseline |"
     );
     println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut image_rows = Vec::new();
     for p in &prepared {
         for &c in &args.conns {
             let b = load(&baseline, &p.req, c, warmup, measure).await;
@@ -1276,6 +1543,9 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
                     ratio(st.p99_ms, b.p99_ms),
                 );
             }
+            if p.image_bytes() > 0 {
+                image_rows.push((p.name, c, p.image_bytes(), b, s));
+            }
         }
     }
     println!(
@@ -1284,6 +1554,32 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
     );
     let after_load = sandbox.rss();
     println!("sandbox RSS after load: {}", mb(after_load));
+
+    if !image_rows.is_empty() {
+        println!(
+            "\none core of this machine, in this process, on {} KB images (MB of decoded image per CPU-second): \
+             SHA-256 (sha2) {:.0}, base64 decode (base64) {:.0}, decode then SHA-256 {:.0}\n",
+            IMAGE_SIZE / 1000,
+            floor.sha256,
+            floor.b64_decode,
+            floor.decode_then_hash
+        );
+        println!(
+            "| workload | conns | server | req per server CPU-s | image MB per server CPU-s | share of decode then SHA-256 |"
+        );
+        println!("|---|---:|---|---:|---:|---:|");
+        for (name, c, bytes, b, s) in &image_rows {
+            for (server, st) in [("baseline", b), ("sandbox", s)] {
+                let mbs = st.per_cpu_s() * *bytes as f64 / 1e6;
+                println!(
+                    "| {name} | {c} | {server} | {} | {} | {:.0}% |",
+                    thousands(st.per_cpu_s()),
+                    thousands(mbs),
+                    pct(mbs, floor.decode_then_hash)
+                );
+            }
+        }
+    }
 
     // Storage, in a fresh process so earlier load does not hide growth: N
     // checks for one client (or, without /v1/checks, N clients), and the
