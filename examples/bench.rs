@@ -5,6 +5,7 @@
 //! cargo build --release --bin kyc-sandbox --example bench
 //! ./target/release/examples/bench --quick            # about a minute: checks the harness
 //! ./target/release/examples/bench --soak-secs 600    # the full run
+//! ./target/release/examples/bench --quick --layers   # what each layer of the sandbox costs
 //! ```
 //!
 //! Both servers run as child processes on loopback; the load generator runs
@@ -48,7 +49,7 @@ struct Args {
     /// Measured seconds per workload and concurrency (default 10, quick 2).
     #[arg(long)]
     secs: Option<f64>,
-    /// Concurrent keep-alive connections to try.
+    /// Concurrent keep-alive connections to try (--layers uses the first).
     #[arg(long, value_delimiter = ',', default_values_t = [32usize, 256])]
     conns: Vec<usize>,
     /// Resources to store for the memory and list measurements (default 1,000,000, quick 20,000).
@@ -73,6 +74,10 @@ struct Args {
     /// default: tokio's own choice, one per CPU the server may run on.
     #[arg(long)]
     server_workers: Option<usize>,
+    /// Instead of the full run: W1 against the sandbox started with each
+    /// layer switched off in turn, as server CPU-µs per request.
+    #[arg(long)]
+    layers: bool,
     /// Internal: serve the baseline on this port, routes from --routes.
     #[arg(long, hide = true)]
     serve_baseline: Option<u16>,
@@ -121,7 +126,11 @@ fn main() -> Result<(), String> {
             Duration::from_secs(2)
         },
     };
-    let result = rt.block_on(run(&args, &ctx));
+    let result = if args.layers {
+        rt.block_on(run_layers(&args, &ctx))
+    } else {
+        rt.block_on(run(&args, &ctx))
+    };
     drop(rt);
     let _ = std::fs::remove_dir_all(&work);
     result
@@ -737,6 +746,11 @@ impl Stats {
             0.0
         }
     }
+    /// Server CPU µs per request.
+    fn us_per_req(&self) -> f64 {
+        let r = self.per_cpu_s();
+        if r > 0.0 { 1e6 / r } else { 0.0 }
+    }
 }
 
 fn pct(part: f64, whole: f64) -> f64 {
@@ -1267,6 +1281,20 @@ async fn w4_unknown_route(base: &str) -> Result<Prepared, String> {
     .await
 }
 
+/// `GET /__admin/health`: the middleware and one small handler.
+async fn health(base: &str) -> Result<Prepared, String> {
+    let req = Req::get("/__admin/health", KEY);
+    prepare(
+        base,
+        "HEALTH",
+        "GET /__admin/health",
+        Some("/__admin/health"),
+        req,
+        false,
+    )
+    .await
+}
+
 /// The baseline's routes: one line per workload, `METHOD route status
 /// content-type answer-file` (tab-separated; route `*` is the fallback).
 fn write_routes(dir: &Path, prepared: &[&Prepared]) -> Result<PathBuf, String> {
@@ -1700,6 +1728,177 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
             mb(hi),
             mb(samples.last().copied().unwrap_or(0))
         );
+    }
+    Ok(())
+}
+
+// --- the per-layer cost table ----------------------------------------------------------
+
+/// Which request a layer row measures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    /// W1 `GET /v1/checks/{id}`.
+    GetCheck,
+    /// W4, the unknown route's JSON 404: middleware and the fallback only.
+    UnknownRoute,
+    /// `GET /__admin/health`: middleware and a small handler.
+    Health,
+}
+
+impl Probe {
+    async fn prepare(self, base: &str) -> Result<Prepared, String> {
+        match self {
+            Probe::GetCheck => w1_get_check(base).await,
+            Probe::UnknownRoute => w4_unknown_route(base).await,
+            Probe::Health => health(base).await,
+        }
+    }
+}
+
+/// One row of the layer table: the sandbox started with `flags` and `env`
+/// (on top of the bench's own: RUST_LOG=warn, loopback, the repo's fixtures).
+struct Layer {
+    label: &'static str,
+    probe: Probe,
+    flags: &'static [&'static str],
+    env: &'static [(&'static str, Option<&'static str>)],
+}
+
+/// Add rows here; a flag the binary rejects skips its row.
+const LAYERS: &[Layer] = &[
+    Layer {
+        label: "default (RUST_LOG=warn)",
+        probe: Probe::GetCheck,
+        flags: &[],
+        env: &[],
+    },
+    Layer {
+        label: "logging at the binary's default (RUST_LOG unset: info, a span per request)",
+        probe: Probe::GetCheck,
+        flags: &[],
+        env: &[("RUST_LOG", None)],
+    },
+    Layer {
+        label: "logging off (RUST_LOG=off)",
+        probe: Probe::GetCheck,
+        flags: &[],
+        env: &[("RUST_LOG", Some("off"))],
+    },
+    Layer {
+        label: "journal off (--journal-max-entries 0)",
+        probe: Probe::GetCheck,
+        flags: &["--journal-max-entries", "0"],
+        env: &[],
+    },
+    Layer {
+        label: "journal and logging off",
+        probe: Probe::GetCheck,
+        flags: &["--journal-max-entries", "0"],
+        env: &[("RUST_LOG", Some("off"))],
+    },
+    Layer {
+        label: "middleware only: unknown route (JSON 404)",
+        probe: Probe::UnknownRoute,
+        flags: &[],
+        env: &[],
+    },
+    Layer {
+        label: "middleware only: GET /__admin/health",
+        probe: Probe::Health,
+        flags: &[],
+        env: &[],
+    },
+];
+
+async fn run_layers(args: &Args, ctx: &Ctx) -> Result<(), String> {
+    print_header("per-layer cost", args, ctx);
+    let conns = args.conns.first().copied().unwrap_or(32);
+    let (measure, warmup) = (ctx.measure, ctx.warmup);
+
+    // The baseline answers each probe with a default sandbox's bytes.
+    let reference = ctx.sandbox(&[], &[]).await?;
+    println!("{}", reference.describe(ctx));
+    let mut probes = Vec::new();
+    for probe in [Probe::GetCheck, Probe::UnknownRoute, Probe::Health] {
+        match probe.prepare(&reference.base).await {
+            Ok(p) => probes.push((probe, p)),
+            Err(why) => println!("{why}: its rows are skipped"),
+        }
+    }
+    drop(reference);
+    let routes = write_routes(
+        &ctx.work,
+        &probes.iter().map(|(_, p)| p).collect::<Vec<_>>(),
+    )?;
+    let baseline = ctx.baseline(&routes).await?;
+    println!("{}\n", baseline.describe(ctx));
+
+    println!(
+        "| configuration | request | req/s | server CPU | its CPUs busy | generator CPU | req per server CPU-s | µs per request | vs baseline µs |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    let mut base_us = Vec::new();
+    for (probe, p) in &probes {
+        let st = load(&baseline, &p.req, conns, warmup, measure).await;
+        println!(
+            "| baseline | {} | {} | {:.0}% | {:.0}% | {:.0}% | {} | {:.1} | |",
+            p.name,
+            thousands(st.rps),
+            st.server_cpu_pct(),
+            st.busy_pct(),
+            st.gen_cpu_pct(),
+            thousands(st.per_cpu_s()),
+            st.us_per_req()
+        );
+        base_us.push((*probe, st.us_per_req()));
+    }
+    drop(baseline);
+
+    let mut skipped = Vec::new();
+    for layer in LAYERS {
+        let Some(&(_, base)) = base_us.iter().find(|(p, _)| *p == layer.probe) else {
+            skipped.push(format!("{}: its request is not served", layer.label));
+            continue;
+        };
+        let server = match ctx.sandbox(layer.flags, layer.env).await {
+            Ok(s) => s,
+            Err(why) => {
+                skipped.push(format!("{}: the sandbox did not start: {why}", layer.label));
+                continue;
+            }
+        };
+        let p = match layer.probe.prepare(&server.base).await {
+            Ok(p) => p,
+            Err(why) => {
+                skipped.push(format!("{}: {why}", layer.label));
+                continue;
+            }
+        };
+        let st = load(&server, &p.req, conns, warmup, measure).await;
+        let errors = if st.errors > 0 {
+            format!(" ({} errors)", st.errors)
+        } else {
+            String::new()
+        };
+        println!(
+            "| {}{errors} | {} | {} | {:.0}% | {:.0}% | {:.0}% | {} | {:.1} | {:+.1} |",
+            layer.label,
+            p.name,
+            thousands(st.rps),
+            st.server_cpu_pct(),
+            st.busy_pct(),
+            st.gen_cpu_pct(),
+            thousands(st.per_cpu_s()),
+            st.us_per_req(),
+            st.us_per_req() - base
+        );
+    }
+    println!(
+        "\n{conns} conns; µs per request = 1e6 / requests per server CPU-second; \
+         vs baseline: minus the baseline's µs for the same request"
+    );
+    for s in skipped {
+        println!("skipped: {s}");
     }
     Ok(())
 }
