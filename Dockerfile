@@ -3,6 +3,7 @@
 #   docker build -t kyc-sandbox .
 #   docker run --rm -p 8080:8080 kyc-sandbox
 #   docker run --rm -p 8080:8080 -v "$PWD/fixtures:/fixtures:ro" kyc-sandbox
+#   docker run -p 8080:8080 -v kyc-data:/data -e KYC_SANDBOX_STORE=sqlite:/data/sandbox.db kyc-sandbox
 
 # --- build -------------------------------------------------------------------
 FROM rust:1-slim-bookworm AS build
@@ -26,16 +27,20 @@ RUN mkdir -p src \
 COPY src ./src
 RUN cargo build --release --locked --target x86_64-unknown-linux-gnu --bin kyc-sandbox \
     && cp target/x86_64-unknown-linux-gnu/release/kyc-sandbox /kyc-sandbox \
-    && /kyc-sandbox --version
+    && /kyc-sandbox --version \
+    && mkdir -p /data
 
 # --- runtime -------------------------------------------------------------------
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /kyc-sandbox /usr/local/bin/kyc-sandbox
 COPY fixtures/ /fixtures/
+# Where `--store sqlite:/data/…` keeps state; owned by the runtime user so a
+# named volume mounted here starts out writable.
+COPY --from=build --chown=65532:65532 /data /data
 ENV KYC_SANDBOX_HOST=0.0.0.0 \
     KYC_SANDBOX_PORT=8080 \
     KYC_SANDBOX_FIXTURES=/fixtures
-VOLUME ["/fixtures"]
+VOLUME ["/fixtures", "/data"]
 USER 65532:65532
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

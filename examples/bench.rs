@@ -74,6 +74,11 @@ struct Args {
     /// default: tokio's own choice, one per CPU the server may run on.
     #[arg(long)]
     server_workers: Option<usize>,
+    /// Instead of the full run: W1 and W2 with `--store memory` and
+    /// `--store sqlite:…` beside the baseline, time to ready with N stored
+    /// checks (--store, default 100,000) and bytes on disk per check.
+    #[arg(long)]
+    storage: bool,
     /// Instead of the full run: W1 against the sandbox started with each
     /// layer switched off in turn, as server CPU-µs per request.
     #[arg(long)]
@@ -128,6 +133,8 @@ fn main() -> Result<(), String> {
     };
     let result = if args.layers {
         rt.block_on(run_layers(&args, &ctx))
+    } else if args.storage {
+        rt.block_on(run_storage(&args, &ctx))
     } else {
         rt.block_on(run(&args, &ctx))
     };
@@ -1809,6 +1816,114 @@ const LAYERS: &[Layer] = &[
         env: &[],
     },
 ];
+
+/// W1 and W2 in memory and SQLite mode, and what SQLite costs at startup
+/// and on disk.
+async fn run_storage(args: &Args, ctx: &Ctx) -> Result<(), String> {
+    print_header("storage modes", args, ctx);
+    let (measure, warmup) = (ctx.measure, ctx.warmup);
+    let db = ctx.work.join("bench-store.db");
+    let sqlite_flag = format!("sqlite:{}", db.display());
+    let reference = ctx.sandbox(&[], &[]).await?;
+    let probes = [
+        w1_get_check(&reference.base).await?,
+        w2_post_check(&reference.base).await?,
+    ];
+    drop(reference);
+    let routes = write_routes(&ctx.work, &probes.iter().collect::<Vec<_>>())?;
+    let baseline = ctx.baseline(&routes).await?;
+    println!("{}", baseline.describe(ctx));
+    println!(
+        "\n| workload | conns | server | req/s | p50 ms | p99 ms | errors | server CPU | req per server CPU-s | per CPU-s vs memory | req/s vs memory | per CPU-s vs baseline |"
+    );
+    println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &c in &args.conns {
+        for (i, key) in ["W1", "W2"].into_iter().enumerate() {
+            let b = load(&baseline, &probes[i].req, c, warmup, measure).await;
+            let mut memory_stats: Option<Stats> = None;
+            let mut rows = vec![("baseline".to_owned(), b.clone())];
+            for (label, flags) in [
+                ("sandbox, memory", vec!["--store", "memory"]),
+                ("sandbox, sqlite", vec!["--store", sqlite_flag.as_str()]),
+            ] {
+                let _ = std::fs::remove_file(&db);
+                let server = ctx.sandbox(&flags, &[]).await?;
+                let p = if key == "W1" {
+                    w1_get_check(&server.base).await?
+                } else {
+                    w2_post_check(&server.base).await?
+                };
+                let st = load(&server, &p.req, c, warmup, measure).await;
+                drop(server);
+                if memory_stats.is_none() {
+                    memory_stats = Some(st.clone());
+                }
+                rows.push((label.to_owned(), st));
+            }
+            let mem = memory_stats.unwrap_or_default();
+            for (label, st) in rows {
+                let vs = |x: f64, y: f64| {
+                    if label.starts_with("sandbox") && y > 0.0 {
+                        format!("{:.2}×", x / y)
+                    } else {
+                        String::new()
+                    }
+                };
+                println!(
+                    "| {} | {c} | {label} | {} | {:.2} | {:.2} | {} | {:.0}% | {} | {} | {} | {} |",
+                    probes[i].name,
+                    thousands(st.rps),
+                    st.p50_ms,
+                    st.p99_ms,
+                    st.errors,
+                    st.server_cpu_pct(),
+                    thousands(st.per_cpu_s()),
+                    vs(st.per_cpu_s(), mem.per_cpu_s()),
+                    vs(st.rps, mem.rps),
+                    vs(st.per_cpu_s(), b.per_cpu_s()),
+                );
+            }
+        }
+    }
+    drop(baseline);
+
+    // Startup with N stored checks, and their size on disk.
+    let n = args
+        .store
+        .unwrap_or(if args.quick { 20_000 } else { 100_000 });
+    let _ = std::fs::remove_file(&db);
+    let flags = ["--store", sqlite_flag.as_str()];
+    let server = ctx.sandbox(&flags, &[]).await?;
+    let who = identity(&server.base, KEY).await?;
+    let req = Req::post("/v1/checks", KEY, check_body(&who));
+    let t = Instant::now();
+    let errors = send_n(&server.base, &req, n, 32).await;
+    let took = t.elapsed();
+    drop(server);
+    let on_disk: u64 = ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", db.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut startups = Vec::new();
+    for _ in 0..3 {
+        let port = free_port()?;
+        let cmd = ctx.sandbox_command(port, &flags, &[], false);
+        startups.push(launch("sandbox", cmd, port, &ctx.work).await?.startup);
+    }
+    startups.sort();
+    println!(
+        "\nstored {n} checks in SQLite in {:.1} s ({:.0}/s, {errors} errors); on disk {} = {:.0} bytes per check; \
+         start-up to first 200 with them: median {:.0} ms, min {:.0} ms (3 runs)",
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64(),
+        mb(on_disk),
+        on_disk as f64 / n as f64,
+        startups[startups.len() / 2].as_secs_f64() * 1000.0,
+        startups[0].as_secs_f64() * 1000.0,
+    );
+    Ok(())
+}
 
 async fn run_layers(args: &Args, ctx: &Ctx) -> Result<(), String> {
     print_header("per-layer cost", args, ctx);

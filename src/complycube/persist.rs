@@ -71,25 +71,41 @@ struct StoredCheck {
     #[serde(rename = "type")]
     kind: String,
     entity_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     document_id: Option<ObjectId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     address_id: Option<ObjectId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     live_photo_id: Option<ObjectId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     live_video_id: Option<ObjectId>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     enable_monitoring: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     client_consent: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     options: Option<Value>,
     created_at: Millis,
     updated_at: Millis,
     complete_at: Millis,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     failed: bool,
     /// Digest of the stored scenario that decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     scenario: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     enrolled: Option<Vec<StoredMatch>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     validated_outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     match_validations: Option<HashMap<String, bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     user_supplied: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     redacted_attributes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     redacted_images: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     events_raised: bool,
 }
 

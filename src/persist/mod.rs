@@ -35,7 +35,8 @@ pub(crate) enum Change {
         kind: &'static str,
         id: String,
     },
-    /// Every record of one kind one owner holds (a deleted document's images).
+    /// Every record of one kind that one owner holds and that carries raw
+    /// bytes (a deleted document's images).
     DeleteOwned {
         tenant: String,
         kind: &'static str,

@@ -31,6 +31,9 @@ struct Armed {
 #[derive(Serialize, Deserialize)]
 struct StoredArmed {
     scenario: Scenario,
+    /// The fixture file it came from, if armed by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
     remaining: Option<u32>,
     order: u64,
 }
@@ -51,6 +54,7 @@ pub(crate) struct ArmedSet {
 fn record(tenant: &str, a: &Armed) -> Record {
     let stored = StoredArmed {
         scenario: (*a.scenario).clone(),
+        file: a.scenario.file.clone(),
         remaining: a.remaining,
         order: a.order,
     };
@@ -184,7 +188,8 @@ impl TenantData for ArmedSet {
             let stored: StoredArmed = serde_json::from_slice(&r.body)
                 .map_err(|e| format!("armed scenario {}: {e}", r.id))?;
             match compile(stored.scenario, &self.vocabularies) {
-                Ok(s) => {
+                Ok(mut s) => {
+                    s.file = stored.file;
                     inner.next_order = inner.next_order.max(stored.order);
                     let list = inner.tenants.entry(r.tenant.clone()).or_default();
                     list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(&s.name));
