@@ -1,21 +1,34 @@
 //! Rendering a check's `result`: `{outcome, breakdown}` in the shape
-//! ComplyCube documents for each check type.
+//! ComplyCube documents for each check type (one file per type or family;
+//! the README's check-type table names each file's sources).
 //!
-//! Order of work: the type's all-clear breakdown → derived facts (a face
-//! enrolled under another client) → the outcome's default explanation when a
-//! scenario sets only an outcome → the scenario's breakdown patch
-//! (deep-merged) → the scenario's scores → the outcome. Shapes for
-//! `enhanced_identity_check`, `identity_check` and `identity_fraud_check`
-//! follow ComplyCube's samples key for key; the others are documented as
-//! approximated in the README.
+//! Order of work: the type's all-clear breakdown (from the client, document
+//! and address) → derived facts (a face enrolled under another client) →
+//! the outcome's default explanation when a scenario sets only an outcome →
+//! the scenario's breakdown patch (deep-merged) → the scenario's scores →
+//! the type's finishing rules (e.g. screening matches follow the summary) →
+//! the check's `options` (a disabled analysis is removed or reported
+//! `not_processed`, after the scenario so options always win) → validation
+//! and redaction → the outcome.
+
+mod address;
+mod bureau;
+mod digital;
+mod document;
+mod eid;
+mod face;
+mod licence;
+mod mrz;
+mod screening;
 
 use chrono::Datelike;
 use serde_json::{Value, json};
 
 use super::check::Check;
+use super::check_options::Options;
 use super::check_type::CheckType;
-use super::model::{Address, Client, Document, Side};
-use crate::ids::{Millis, ObjectId, iso_millis, to_datetime};
+use super::model::{Address, Client, Document, PersonDetails};
+use crate::ids::{Millis, ObjectId, to_datetime};
 use crate::number::js_value;
 use crate::scenario::deep_merge;
 
@@ -23,9 +36,23 @@ use crate::scenario::deep_merge;
 pub(crate) struct RenderContext<'a> {
     pub(crate) client: Option<&'a Client>,
     pub(crate) document: Option<&'a Document>,
+    /// The check's address, or (proof of address) the client's latest one.
     pub(crate) address: Option<&'a Address>,
-    /// All of the client's live photos (face authentication).
-    pub(crate) client_live_photos: Vec<ObjectId>,
+    /// Face authentication: the faces the client had enrolled.
+    pub(crate) enrolled: EnrolledFaces,
+}
+
+/// Faces enrolled by a client's successful identity checks.
+#[derive(Debug, Default)]
+pub(crate) struct EnrolledFaces {
+    pub(crate) live_photos: Vec<ObjectId>,
+    pub(crate) live_videos: Vec<ObjectId>,
+}
+
+impl EnrolledFaces {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.live_photos.is_empty() && self.live_videos.is_empty()
+    }
 }
 
 /// `{outcome, breakdown}`.
@@ -40,14 +67,11 @@ pub(crate) fn outcome(c: &Check, ctx: &RenderContext<'_>) -> String {
     if let Some(v) = &c.validated_outcome {
         return v.to_string();
     }
-    if let Some(o) = c
-        .scenario
-        .as_ref()
-        .and_then(|s| s.effect.text("outcome").map(str::to_owned))
-    {
-        return o;
-    }
-    if c.scenario.is_none() && c.enrolled.is_none() && c.kind != CheckType::FaceAuthentication {
+    let derived = matches!(
+        c.kind,
+        CheckType::Document | CheckType::AgeEstimation | CheckType::FaceAuthentication
+    );
+    if c.scenario.is_none() && c.enrolled.is_none() && !derived {
         return "clear".to_owned();
     }
     build(c, ctx).0
@@ -68,24 +92,10 @@ pub(crate) fn screening_match_ids(c: &Check, ctx: &RenderContext<'_>) -> Vec<Str
 
 fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
     let effect = c.scenario.as_ref().map(|s| &s.effect);
-    let mut b = base(c, ctx);
+    let options = Options::of(c.options.as_deref());
+    let mut b = base(c, ctx, options);
     if let Some(matches) = &c.enrolled {
-        if let Some(face) = b.get_mut("faceAnalysis") {
-            face["previouslyEnrolledFace"] = json!("attention");
-            face["breakdown"]["enrolledFacesMatches"] = Value::Array(
-                matches
-                    .iter()
-                    .map(|m| {
-                        let mut v = json!({"clientId": m.client_id, "entityName": m.entity_name});
-                        if let Some(p) = m.live_photo_id {
-                            v["livePhotoId"] = json!(p);
-                        }
-                        v["facialSimilarityScore"] = json!(100);
-                        v
-                    })
-                    .collect(),
-            );
-        }
+        face::previously_enrolled(&mut b, matches);
     }
     let explicit = effect.and_then(|e| e.text("outcome").map(str::to_owned));
     if let Some(o) = explicit.as_deref() {
@@ -95,7 +105,7 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
             } else {
                 "attention"
             };
-            deep_merge(&mut b, &default_patch(c, leaf));
+            deep_merge(&mut b, &default_patch(c, options, leaf));
         }
     }
     if let Some(patch) = effect.and_then(|e| e.get("breakdown")) {
@@ -103,12 +113,12 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
     }
     if let Some(e) = effect {
         if let Some(s) = e.number("scores.facialSimilarityScore") {
-            set_if_present(
-                &mut b,
-                &["faceAnalysis", "breakdown"],
-                "facialSimilarityScore",
-                js_value(s),
-            );
+            for path in [
+                &["faceAnalysis", "breakdown"][..],
+                &["faceAuthentication", "breakdown", "facesMatched", "0"][..],
+            ] {
+                set_if_present(&mut b, path, "facialSimilarityScore", js_value(s));
+            }
         }
         if let Some(s) = e.number("scores.livenessCheckScore") {
             set_if_present(
@@ -117,52 +127,136 @@ fn build(c: &Check, ctx: &RenderContext<'_>) -> (String, Value) {
                 "livenessCheckScore",
                 js_value(s),
             );
-            set_if_present(
-                &mut b,
-                &["ageEstimationAnalysis", "breakdown"],
-                "livenessCheckScore",
-                js_value(s),
-            );
         }
     }
-    if c.kind == CheckType::Document
-        && b.pointer("/contentAnalysis/expirationDate")
-            .and_then(Value::as_str)
-            == Some("attention")
-    {
-        // An expired document reads an expiry date in the past.
-        let expired = &iso_millis(c.created_at - 45 * 86_400_000)[..10];
-        set_if_present(
-            &mut b,
-            &["extractedData", "documentDetails"],
-            "expirationDate",
-            date_parts(expired),
-        );
-    }
+    finish(c, ctx, options, &mut b);
+    let suppressed = apply_options(c.kind, options, &mut b);
     if let (Some(data), Some(extracted)) = (&c.user_supplied, b.get_mut("extractedData")) {
         deep_merge(extracted, data);
     }
     if let Some(r) = &c.redacted {
         redact(&mut b, &r.attributes);
     }
+    let attention = has_leaf(&b, "attention");
     let outcome = if let Some(v) = &c.validated_outcome {
         v.to_string()
     } else if let Some(o) = explicit {
-        o
-    } else if has_leaf(&b, "attention") {
+        // Attention only on analyses the options switched off: nothing left
+        // to report.
+        if o == "attention" && suppressed && !attention {
+            "clear".to_owned()
+        } else {
+            o
+        }
+    } else if attention {
         "attention".to_owned()
-    } else if c.kind == CheckType::FaceAuthentication && has_leaf(&b, "not_processed") {
-        "not_processed".to_owned()
     } else {
         "clear".to_owned()
     };
     (outcome, b)
 }
 
+/// The all-clear breakdown for the check's type.
+fn base(c: &Check, ctx: &RenderContext<'_>, options: Options<'_>) -> Value {
+    match c.kind {
+        CheckType::EnhancedIdentity => face::enhanced_identity(),
+        CheckType::Identity => face::identity(),
+        CheckType::FaceAuthentication => face::face_authentication(ctx),
+        CheckType::AgeEstimation => face::age_estimation(c, ctx),
+        CheckType::Document => document::base(c, ctx, options),
+        CheckType::StandardScreening | CheckType::ExtensiveScreening => screening::base(),
+        CheckType::IdentityFraud => bureau::identity_fraud(),
+        CheckType::MultiBureau => bureau::multi_bureau(ctx, options),
+        CheckType::Ssn => bureau::ssn(),
+        CheckType::ProofOfAddress => address::base(c, ctx),
+        CheckType::DrivingLicense => licence::base(c, ctx),
+        CheckType::Eid => eid::base(ctx),
+        CheckType::DeviceIntelligence => digital::device(c),
+        CheckType::EmailIntelligence => digital::email(ctx),
+        CheckType::MobileIntelligence => digital::mobile(ctx),
+    }
+}
+
+/// Where an outcome that a scenario sets without a breakdown shows up.
+fn default_patch(c: &Check, options: Options<'_>, leaf: &str) -> Value {
+    match c.kind {
+        CheckType::EnhancedIdentity | CheckType::Identity => face::identity_patch(leaf),
+        CheckType::FaceAuthentication => {
+            json!({"faceAuthentication": {"facialSimilarity": leaf}})
+        }
+        CheckType::AgeEstimation => json!({"ageEstimationAnalysis": {"ageValidation": leaf}}),
+        CheckType::Document => document::patch(leaf),
+        CheckType::StandardScreening | CheckType::ExtensiveScreening => {
+            screening::patch(c.kind, options, leaf)
+        }
+        CheckType::IdentityFraud => {
+            json!({"identityVerification": {"name": leaf, "address": leaf}})
+        }
+        CheckType::MultiBureau => bureau::multi_bureau_patch(leaf),
+        CheckType::Ssn => json!({"dataVerification": {"ssn": leaf}}),
+        CheckType::ProofOfAddress => json!({"clientValidation": {"address": leaf}}),
+        CheckType::DrivingLicense => json!({"licenseAnalysis": {"documentNumber": leaf}}),
+        CheckType::Eid => json!({"clientValidation": {"lastName": leaf}}),
+        CheckType::DeviceIntelligence => json!({"networkAnalysis": {"vpnDetection": leaf}}),
+        CheckType::EmailIntelligence => {
+            json!({"riskAnalysis": {"disposableEmailAnalysis": leaf}})
+        }
+        CheckType::MobileIntelligence => {
+            json!({"riskAnalysis": {"recentAbuseAnalysis": leaf}})
+        }
+    }
+}
+
+/// Rules that keep a patched breakdown consistent with itself.
+fn finish(c: &Check, ctx: &RenderContext<'_>, options: Options<'_>, b: &mut Value) {
+    match c.kind {
+        CheckType::Document => document::finish(c, ctx, options, b),
+        CheckType::FaceAuthentication => face::finish_face_authentication(b),
+        CheckType::StandardScreening | CheckType::ExtensiveScreening => {
+            screening::finish(c, options, b);
+        }
+        CheckType::MultiBureau => bureau::finish_multi_bureau(b),
+        CheckType::DrivingLicense => licence::finish(c, b),
+        CheckType::Ssn => bureau::finish_ssn(b),
+        _ => {}
+    }
+}
+
+/// Applies the check's `options`; true when that hid an `attention`.
+fn apply_options(kind: CheckType, options: Options<'_>, b: &mut Value) -> bool {
+    match kind {
+        CheckType::Identity => face::apply_identity_options(options, b),
+        CheckType::Document => document::apply_options(options, b),
+        CheckType::StandardScreening | CheckType::ExtensiveScreening => {
+            screening::apply_options(kind, options, b)
+        }
+        _ => false,
+    }
+}
+
+/// Keys holding data read from a source rather than analysis results: a
+/// value there (a name, a scheme) never decides the outcome.
+const DATA_KEYS: &[&str] = &["extractedData", "eIDInformation", "documentData"];
+
+pub(super) fn has_leaf(v: &Value, want: &str) -> bool {
+    match v {
+        Value::String(s) => s == want,
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, v)| !DATA_KEYS.contains(&k.as_str()) && has_leaf(v, want)),
+        Value::Array(items) => items.iter().any(|i| has_leaf(i, want)),
+        _ => false,
+    }
+}
+
 fn set_if_present(b: &mut Value, path: &[&str], key: &str, v: Value) {
     let mut cur = b;
     for p in path {
-        match cur.get_mut(*p) {
+        let next = match cur {
+            Value::Array(items) => p.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            other => other.get_mut(*p),
+        };
+        match next {
             Some(next) => cur = next,
             None => return,
         }
@@ -172,15 +266,34 @@ fn set_if_present(b: &mut Value, path: &[&str], key: &str, v: Value) {
     }
 }
 
-fn has_leaf(v: &Value, want: &str) -> bool {
+/// Sets every string leaf under `v` to `leaf`; true when one was `attention`.
+pub(super) fn set_leaves(v: &mut Value, leaf: &str) -> bool {
     match v {
-        Value::String(s) => s == want,
+        Value::String(s) => {
+            let was = s == "attention";
+            *s = leaf.to_owned();
+            was
+        }
         Value::Object(m) => m
-            .iter()
-            .any(|(k, v)| k != "extractedData" && has_leaf(v, want)),
-        Value::Array(items) => items.iter().any(|i| has_leaf(i, want)),
+            .iter_mut()
+            .filter(|(k, _)| k.as_str() != "breakdown")
+            .fold(false, |acc, (_, v)| set_leaves(v, leaf) | acc),
         _ => false,
     }
+}
+
+/// Removes `key` from the object at `path`; true when it held `attention`.
+pub(super) fn remove_key(b: &mut Value, path: &[&str], key: &str) -> bool {
+    let mut cur = b;
+    for p in path {
+        match cur.get_mut(*p) {
+            Some(next) => cur = next,
+            None => return false,
+        }
+    }
+    cur.as_object_mut()
+        .and_then(|m| m.remove(key))
+        .is_some_and(|v| has_leaf(&v, "attention"))
 }
 
 /// Removes redacted attributes from extracted data.
@@ -202,15 +315,22 @@ fn redact(b: &mut Value, attributes: &[String]) {
     }
 }
 
-fn person<'a>(ctx: &'a RenderContext<'_>) -> Option<&'a super::model::PersonDetails> {
+fn person<'a>(ctx: &'a RenderContext<'_>) -> Option<&'a PersonDetails> {
     ctx.client.and_then(|c| c.person_details.as_ref())
 }
 
+/// A `YYYY-MM-DD` date as ComplyCube's structured date.
 fn date_parts(s: &str) -> Value {
     match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) => json!({"day": d.day(), "month": d.month(), "year": d.year()}),
         Err(_) => Value::Null,
     }
+}
+
+/// The structured date `days` after `at` (negative: before).
+fn date_from(at: Millis, days: i64) -> Value {
+    let d = to_datetime(at + days * 86_400_000).date_naive();
+    json!({"day": d.day(), "month": d.month(), "year": d.year()})
 }
 
 fn age_at(dob: &str, now: Millis) -> Option<i32> {
@@ -223,312 +343,13 @@ fn age_at(dob: &str, now: Millis) -> Option<i32> {
     Some(age)
 }
 
-/// A stable pseudo-random number from the check id (same check, same value).
-fn stable(c: &Check, salt: u8, modulo: u32) -> u32 {
-    let b = c.id.bytes();
+/// A stable pseudo-random number from `seed` (same input, same value).
+fn stable(seed: &[u8], salt: u8, modulo: u32) -> u32 {
     let mut h: u32 = 2_166_136_261;
-    for x in b.iter().chain(std::iter::once(&salt)) {
+    for x in seed.iter().chain(std::iter::once(&salt)) {
         h = (h ^ u32::from(*x)).wrapping_mul(16_777_619);
     }
     h % modulo.max(1)
-}
-
-/// Where an outcome that a scenario sets without a breakdown shows up.
-fn default_patch(c: &Check, leaf: &str) -> Value {
-    let score = if leaf == "attention" {
-        json!(23)
-    } else {
-        json!(0)
-    };
-    match c.kind {
-        CheckType::EnhancedIdentity | CheckType::Identity => {
-            json!({"faceAnalysis": {"facialSimilarity": leaf, "breakdown": {"facialSimilarityScore": score}}})
-        }
-        CheckType::IdentityFraud => {
-            json!({"identityVerification": {"name": leaf, "address": leaf}})
-        }
-        CheckType::Document => {
-            json!({"contentAnalysis": {"dataIntegrity": leaf}, "forensicAnalysis": {"tamperingDetected": leaf}})
-        }
-        CheckType::StandardScreening | CheckType::ExtensiveScreening => {
-            json!({"summary": {"watchlist": {"sanctionsLists": leaf}}})
-        }
-        CheckType::ProofOfAddress => json!({"clientValidation": {"address": leaf}}),
-        CheckType::MultiBureau | CheckType::Eid => json!({"identityVerification": {"name": leaf}}),
-        CheckType::Ssn => json!({"ssnVerification": {"ssn": leaf}}),
-        CheckType::AgeEstimation => json!({"ageEstimationAnalysis": {"ageValidation": leaf}}),
-        CheckType::DrivingLicense => json!({"drivingLicenseVerification": {"licenseStatus": leaf}}),
-        CheckType::DeviceIntelligence => json!({"deviceAnalysis": {"deviceReputation": leaf}}),
-        CheckType::EmailIntelligence => json!({"emailAnalysis": {"emailReputation": leaf}}),
-        CheckType::MobileIntelligence => json!({"mobileAnalysis": {"carrierRisk": leaf}}),
-        CheckType::FaceAuthentication => json!({"faceAuthentication": {"facialSimilarity": leaf}}),
-    }
-}
-
-/// The all-clear breakdown for the check's type.
-fn base(c: &Check, ctx: &RenderContext<'_>) -> Value {
-    match c.kind {
-        CheckType::EnhancedIdentity => json!({
-            "faceAnalysis": {
-                "facialSimilarity": "clear",
-                "previouslyEnrolledFace": "clear",
-                "breakdown": {"facialSimilarityScore": 100}
-            },
-            "authenticityAnalysis": {
-                "spoofedImageAnalysis": "clear",
-                "livenessCheck": "clear",
-                "livenessVoiceChallengeAnalysis": "clear",
-                "livenessActionChallengeAnalysis": "clear",
-                "breakdown": {"livenessCheckScore": 100}
-            },
-            "integrityAnalysis": {"faceDetection": "clear", "vpnDetected": "clear"}
-        }),
-        CheckType::Identity => json!({
-            "faceAnalysis": {
-                "faceDetection": "clear",
-                "facialSimilarity": "clear",
-                "previouslyEnrolledFace": "clear",
-                "breakdown": {"facialSimilarityScore": 100}
-            },
-            "authenticityAnalysis": {
-                "spoofedImageAnalysis": "clear",
-                "livenessCheck": "clear",
-                "breakdown": {"livenessCheckScore": 100}
-            },
-            "integrityAnalysis": {"faceDetection": "clear", "vpnDetected": "clear"}
-        }),
-        CheckType::IdentityFraud => {
-            let mut sources = vec![
-                json!({"status": "clear", "field": "name", "source": "credit_agency"}),
-                json!({"status": "clear", "field": "dob", "source": "telecom_agency"}),
-                json!({"status": "clear", "field": "address", "source": "postal_authority"}),
-            ];
-            if ctx.client.is_some_and(|c| c.mobile.is_some()) {
-                sources.push(
-                    json!({"status": "clear", "field": "mobile", "source": "telecom_agency"}),
-                );
-            }
-            json!({
-                "identityVerification": {
-                    "name": "clear", "dob": "clear", "address": "clear", "telephone": "clear",
-                    "mobile": "clear", "email": "clear", "activity": "clear",
-                    "breakdown": sources
-                },
-                "databaseAnalysis": {
-                    "mortality": "clear", "fraud": "clear", "fakeProfile": "clear", "police": "clear",
-                    "breakdown": [
-                        {"status": "clear", "field": "police", "sourceDescription": "Amberhill"},
-                        {"status": "clear", "field": "fraud", "sourceDescription": "SIRA Checks - Private Sector"},
-                        {"status": "clear", "field": "mortality", "sourceDescription": "Deceased Register"}
-                    ]
-                }
-            })
-        }
-        CheckType::Document => document(c, ctx),
-        CheckType::StandardScreening | CheckType::ExtensiveScreening => screening(c),
-        CheckType::ProofOfAddress => {
-            let p = person(ctx);
-            let mut extracted = json!({
-                "documentType": ctx.document.map(|d| d.kind.clone()),
-                "holderDetails": {
-                    "firstName": p.and_then(|p| p.first_name.clone()),
-                    "lastName": p.and_then(|p| p.last_name.clone())
-                },
-                "issuingDate": date_parts(&iso_millis(c.created_at - 30 * 86_400_000)[..10])
-            });
-            if let Some(a) = ctx.address {
-                extracted["address"] = json!({"line": a.line, "city": a.city, "postalCode": a.postal_code, "country": a.country});
-            }
-            json!({
-                "extractedData": extracted,
-                "contentAnalysis": {"issuingDate": "clear", "documentType": "clear"},
-                "geolocationAnalysis": {"ipAddressLocation": "clear"},
-                "clientValidation": {"firstName": "clear", "lastName": "clear", "address": "clear"}
-            })
-        }
-        CheckType::MultiBureau => json!({
-            "identityVerification": {
-                "name": "clear", "dob": "clear", "address": "clear",
-                "breakdown": [
-                    {"status": "clear", "field": "name", "source": "credit_agency"},
-                    {"status": "clear", "field": "dob", "source": "government_authority"},
-                    {"status": "clear", "field": "address", "source": "postal_authority"},
-                    {"status": "clear", "field": "address", "source": "utility_authority"}
-                ]
-            }
-        }),
-        CheckType::Eid => json!({
-            "identityVerification": {
-                "name": "clear", "dob": "clear", "nationalIdentityNumber": "clear",
-                "breakdown": [{"status": "clear", "field": "nationalIdentityNumber", "source": "government_authority"}]
-            }
-        }),
-        CheckType::Ssn => json!({
-            "ssnVerification": {"ssn": "clear", "name": "clear", "dob": "clear", "deathIndex": "clear"}
-        }),
-        CheckType::AgeEstimation => {
-            let age = person(ctx)
-                .and_then(|p| p.dob.as_deref())
-                .and_then(|d| age_at(d, c.created_at))
-                .unwrap_or(25 + stable(c, 1, 20) as i32);
-            json!({
-                "ageEstimationAnalysis": {
-                    "ageValidation": "clear",
-                    "breakdown": {"estimatedAge": age, "estimatedAgeRange": {"min": (age - 4).max(0), "max": age + 4}}
-                },
-                "authenticityAnalysis": {"livenessCheck": "clear", "breakdown": {"livenessCheckScore": 100}}
-            })
-        }
-        CheckType::DrivingLicense => json!({
-            "drivingLicenseVerification": {
-                "documentNumber": "clear", "name": "clear", "dob": "clear",
-                "expirationDate": "clear", "licenseStatus": "clear"
-            }
-        }),
-        CheckType::DeviceIntelligence => json!({
-            "deviceAnalysis": {
-                "vpnDetected": "clear", "proxyDetected": "clear", "emulatorDetected": "clear",
-                "deviceReputation": "clear", "breakdown": {"riskScore": 5 + stable(c, 2, 10)}
-            }
-        }),
-        CheckType::EmailIntelligence => json!({
-            "emailAnalysis": {
-                "deliverability": "clear", "disposableDomain": "clear", "domainAge": "clear",
-                "breachHistory": "clear", "emailReputation": "clear",
-                "breakdown": {"riskScore": 5 + stable(c, 3, 10)}
-            }
-        }),
-        CheckType::MobileIntelligence => json!({
-            "mobileAnalysis": {
-                "lineType": "clear", "simSwap": "clear", "carrierRisk": "clear",
-                "breakdown": {"riskScore": 5 + stable(c, 4, 10)}
-            }
-        }),
-        CheckType::FaceAuthentication => {
-            let enrolled: Vec<&ObjectId> = ctx
-                .client_live_photos
-                .iter()
-                .filter(|p| Some(**p) != c.live_photo_id)
-                .collect();
-            let (similarity, matched) = if enrolled.is_empty() {
-                ("not_processed", json!([]))
-            } else {
-                (
-                    "clear",
-                    json!([{"livePhotoId": enrolled[0], "facialSimilarityScore": 100}]),
-                )
-            };
-            json!({
-                "faceAuthentication": {
-                    "facialSimilarity": similarity,
-                    "breakdown": {"facesMatched": matched, "enrolledFaces": {"livePhotoIds": enrolled}}
-                }
-            })
-        }
-    }
-}
-
-fn screening(c: &Check) -> Value {
-    let adverse = if c.kind == CheckType::StandardScreening {
-        "not_processed"
-    } else {
-        "clear"
-    };
-    let attention = c.scenario.as_ref().is_some_and(|s| {
-        s.effect.text("outcome") == Some("attention")
-            || s.effect
-                .get("breakdown")
-                .is_some_and(|b| has_leaf(b, "attention"))
-    });
-    let mut b = json!({
-        "summary": {
-            "pep": {"level1": "clear", "level2": "clear", "level3": "clear", "level4": "clear"},
-            "watchlist": {
-                "sanctionsLists": "clear", "otherOfficialLists": "clear", "warCrimes": "clear",
-                "terror": "clear", "otherExclusionLists": "clear", "sanctionsControlAndOwnership": "clear"
-            },
-            "adverseMedia": {
-                "environmentProduction": adverse, "socialLabour": adverse,
-                "competitiveFinancial": adverse, "regulatory": adverse
-            },
-            "otherLists": {
-                "associatedEntity": "clear", "organisedCrime": "clear", "financialCrime": "clear",
-                "taxCrime": "clear", "corruption": "clear", "trafficking": "clear"
-            }
-        }
-    });
-    if attention {
-        let mut id = *c.id.bytes();
-        let matches: Vec<Value> = (0..2u8)
-            .map(|i| {
-                id[11] ^= 0x5a ^ i;
-                json!({
-                    "id": hex::encode(id),
-                    "entityName": c.entity_name,
-                    "score": 97 - 9 * u32::from(i),
-                    "listTypes": ["sanctionsLists"]
-                })
-            })
-            .collect();
-        b["matches"] = Value::Array(matches);
-    }
-    b
-}
-
-fn document(c: &Check, ctx: &RenderContext<'_>) -> Value {
-    let doc = ctx.document;
-    let p = person(ctx);
-    let two_sides = doc.is_some_and(|d| d.image(Side::Back).is_some());
-    let issued = &iso_millis(c.created_at - 3 * 365 * 86_400_000)[..10];
-    let expires = &iso_millis(c.created_at + 7 * 365 * 86_400_000)[..10];
-    let number = format!("{:09}", stable(c, 7, 1_000_000_000));
-    let names = |v: Option<&String>| v.map(|s| vec![s.to_uppercase()]).unwrap_or_default();
-    let dob = p.and_then(|p| p.dob.as_deref());
-    let mut b = json!({
-        "extractedData": {
-            "documentDetails": {
-                "documentType": doc.map(|d| d.kind.clone()),
-                "documentSubtypes": [],
-                "hasTwoSides": two_sides,
-                "issuingCountry": doc.and_then(|d| d.issuing_country.clone()),
-                "issuingDate": date_parts(issued),
-                "expirationDate": date_parts(expires),
-                "documentNumber": number
-            },
-            "holderDetails": {
-                "lastName": names(p.and_then(|p| p.last_name.as_ref())),
-                "firstName": names(p.and_then(|p| p.first_name.as_ref())),
-                "gender": p.and_then(|p| p.gender.clone()),
-                "dob": dob.map(date_parts),
-                "age": dob.and_then(|d| age_at(d, c.created_at)),
-                "nationality": p.and_then(|p| p.nationality.clone())
-            }
-        },
-        "mrzAnalysis": {"mrzFormat": "clear", "mrzChecksum": "clear"},
-        "consistencyAnalysis": {
-            "lastName": "clear", "firstName": "clear", "dob": "clear", "documentNumber": "clear",
-            "personalNumber": "clear", "expirationDate": "clear", "issuingDate": "clear"
-        },
-        "contentAnalysis": {
-            "dataIntegrity": "clear", "issuingDate": "clear", "expirationDate": "clear",
-            "specimenCheck": "clear", "blackListCheck": "clear"
-        },
-        "formatAnalysis": {
-            "modelIdentification": "clear", "countryModelValidity": "clear",
-            "documentModelValidity": "clear", "photocopyDetected": "clear"
-        },
-        "forensicAnalysis": {
-            "mrzVisualPlacement": "clear", "securityElements": "clear", "photoLocation": "clear",
-            "mrzClassification": "clear", "documentLivenessCheck": "clear", "tamperingDetected": "clear",
-            "breakdown": {"documentFrontLivenessScore": 100}
-        },
-        "clientValidation": {"ageVerification": "clear", "clientDataConsistency": "clear"}
-    });
-    strip_nulls(&mut b);
-    if two_sides {
-        b["frontAndBackAnalysis"] = json!({"formatAnalysis": "clear", "dataConsistency": "clear"});
-    }
-    b
 }
 
 /// ComplyCube drops null properties.
