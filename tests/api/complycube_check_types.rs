@@ -201,7 +201,8 @@ async fn a_clear_and_an_attention_result_per_type() {
     }
 }
 
-/// The `result` of each sample response ComplyCube publishes, verbatim.
+/// The `result` of each sample response ComplyCube publishes, verbatim (the
+/// identity check's is ComplyCube's output as transactionlink republishes it).
 fn published_samples() -> Vec<(&'static str, &'static str, Value)> {
     vec![
         (
@@ -212,6 +213,16 @@ fn published_samples() -> Vec<(&'static str, &'static str, Value)> {
                     "breakdown": {"facialSimilarityScore": 100}},
                 "authenticityAnalysis": {"spoofedImageAnalysis": "clear", "livenessCheck": "clear",
                     "livenessVoiceChallengeAnalysis": "clear", "livenessActionChallengeAnalysis": "clear",
+                    "breakdown": {"livenessCheckScore": 100}},
+                "integrityAnalysis": {"faceDetection": "clear", "vpnDetected": "clear"}}}),
+        ),
+        (
+            "identity_check",
+            "https://docs.transactionlink.io/docs/integrations/complycube/identity-verification/identity-check",
+            json!({"outcome": "clear", "breakdown": {
+                "faceAnalysis": {"faceDetection": "clear", "facialSimilarity": "clear",
+                    "previouslyEnrolledFace": "clear", "breakdown": {"facialSimilarityScore": 100}},
+                "authenticityAnalysis": {"spoofedImageAnalysis": "clear", "livenessCheck": "clear",
                     "breakdown": {"livenessCheckScore": 100}},
                 "integrityAnalysis": {"faceDetection": "clear", "vpnDetected": "clear"}}}),
         ),
