@@ -118,7 +118,15 @@ impl CheckType {
                 | CheckType::MultiBureau
                 | CheckType::FaceAuthentication
                 | CheckType::AgeEstimation
+                | CheckType::Ssn
+                | CheckType::DrivingLicense
         )
+    }
+
+    /// Types documented as "can only be initiated through a Workflow
+    /// Session and is not supported for direct API calls".
+    pub(crate) fn workflow_only(self) -> bool {
+        matches!(self, CheckType::Eid | CheckType::DeviceIntelligence)
     }
 
     pub(crate) fn is_screening(self) -> bool {

@@ -77,12 +77,14 @@ pub(crate) struct DocumentInput {
     kind: Option<String>,
     classification: Option<String>,
     issuing_country: Option<String>,
+    document_number: Option<String>,
 }
 
 fn validate_optional(input: &DocumentInput) -> Result<(), ApiError> {
     validate::one_of("type", &input.kind, DOCUMENT_TYPES)?;
     validate::one_of("classification", &input.classification, CLASSIFICATIONS)?;
-    validate::alpha2("issuingCountry", &input.issuing_country)
+    validate::alpha2("issuingCountry", &input.issuing_country)?;
+    validate::non_blank("documentNumber", &input.document_number)
 }
 
 async fn create_document(
@@ -101,6 +103,7 @@ async fn create_document(
         kind,
         classification: input.classification,
         issuing_country: input.issuing_country,
+        document_number: input.document_number,
         images: Vec::new(),
         created_at: now,
         updated_at: now,
@@ -169,6 +172,9 @@ async fn update_document(
             }
             if input.issuing_country.is_some() {
                 doc.issuing_country.clone_from(&input.issuing_country);
+            }
+            if input.document_number.is_some() {
+                doc.document_number.clone_from(&input.document_number);
             }
             doc.updated_at = now;
             Ok(doc.clone())

@@ -10,6 +10,7 @@
 mod addresses;
 mod api;
 mod check;
+mod check_options;
 mod check_type;
 mod checks;
 mod client_lists;
@@ -26,6 +27,7 @@ mod live_videos;
 mod model;
 mod openapi;
 mod persist;
+mod preconditions;
 mod render;
 mod reports;
 mod results;
@@ -130,7 +132,9 @@ impl Vendor for ComplyCube {
     }
 
     fn admin_router(&self, core: &Arc<Core>) -> Router {
-        live_videos::admin_routes().with_state(self.api(core))
+        live_videos::admin_routes()
+            .merge(checks::admin_routes())
+            .with_state(self.api(core))
     }
 
     fn openapi(&self) -> &'static crate::openapi::Part {

@@ -203,6 +203,9 @@ pub(crate) struct Document {
     pub(crate) classification: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) issuing_country: Option<String>,
+    /// The document's number (a driving licence check needs it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) document_number: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) images: Vec<DocumentImage>,
     #[serde(serialize_with = "ts", deserialize_with = "ts_back")]

@@ -66,6 +66,7 @@ const ROUTES: &[Route] = &[
     r("PATCH", "/v1/webhooks/{id}", TAG, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
     r("DELETE", "/v1/webhooks/{id}", TAG, "Delete a webhook", None, Empty(204)),
     r("POST", "/__admin/complycube/liveVideos", ADMIN, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/complycube/checks", ADMIN, "Run a ComplyCube check as a workflow session does (eid_check, device_intelligence_check are workflow-only)", Some("Object"), J(200, "Object")),
 ];
 
 pub(crate) static PART: Part = Part {

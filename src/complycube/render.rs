@@ -4,22 +4,54 @@ use serde_json::{Map, Value, json};
 
 use super::check::Check;
 use super::check_type::CheckType;
-use super::results::{self, RenderContext};
+use super::results::{self, EnrolledFaces, RenderContext};
 use super::tenant::Tenant;
-use crate::ids::{Millis, iso_millis};
+use crate::ids::{Millis, ObjectId, iso_millis};
 
 /// Everything `render` needs besides the check itself.
 pub(crate) fn context<'a>(t: &'a Tenant, c: &Check) -> RenderContext<'a> {
+    let own_address = c.address_id.and_then(|a| t.addresses.get(&a));
+    // Proof of address and eID read the client's latest address when the
+    // check names none.
+    let address = match c.kind {
+        CheckType::ProofOfAddress | CheckType::Eid => {
+            own_address.or_else(|| t.addresses.of_owner(&c.client_id).last())
+        }
+        _ => own_address,
+    };
     RenderContext {
         client: t.clients.get(&c.client_id),
         document: c.document_id.and_then(|d| t.documents.get(&d)),
-        address: c.address_id.and_then(|a| t.addresses.get(&a)),
-        client_live_photos: if c.kind == CheckType::FaceAuthentication {
-            t.live_photos.ids_of_owner(&c.client_id)
+        address,
+        enrolled: if c.kind == CheckType::FaceAuthentication {
+            enrolled_faces(t, &c.client_id, c.created_at)
         } else {
-            Vec::new()
+            EnrolledFaces::default()
         },
     }
+}
+
+/// The faces a client had enrolled at `at`: "on a successful Identity
+/// Check, your customer's facial biometrics will be automatically enrolled"
+/// (identity and enhanced identity checks complete with outcome `clear`).
+pub(crate) fn enrolled_faces(t: &Tenant, client: &ObjectId, at: Millis) -> EnrolledFaces {
+    let mut faces = EnrolledFaces::default();
+    for c in t.checks.of_owner(client) {
+        let enrols = matches!(c.kind, CheckType::Identity | CheckType::EnhancedIdentity);
+        if !enrols || !c.is_complete(at) || c.status(at) != "complete" {
+            continue;
+        }
+        if results::outcome(c, &context(t, c)) != "clear" {
+            continue;
+        }
+        if let Some(p) = c.live_photo_id {
+            faces.live_photos.push(p);
+        }
+        if let Some(v) = c.live_video_id {
+            faces.live_videos.push(v);
+        }
+    }
+    faces
 }
 
 /// The check in ComplyCube's JSON shape at `now`.

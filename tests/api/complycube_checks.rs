@@ -16,9 +16,19 @@ pub(crate) fn image_b64() -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A person client with the given last name.
+/// A person client with the given last name, carrying everything any check
+/// type needs (date of birth, nationality, SSN, mobile).
 pub(crate) async fn client(app: &TestApp, last: &str) -> String {
-    app.person("John", last).await
+    let (s, v) = app
+        .post(
+            "/v1/clients",
+            json!({"type": "person", "email": "john@example.com", "mobile": "+447700900123",
+                "personDetails": {"firstName": "John", "lastName": last, "dob": "1990-01-01",
+                    "nationality": "GB", "ssn": "123456789"}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    v["id"].as_str().unwrap().to_owned()
 }
 
 pub(crate) async fn company(app: &TestApp) -> String {
@@ -65,6 +75,41 @@ pub(crate) async fn document(app: &TestApp, client: &str) -> String {
     document_with(app, client, "passport", &["front"], None).await
 }
 
+/// A two-sided driving licence with a number (a driving licence check's document).
+pub(crate) async fn driving_licence(app: &TestApp, client: &str) -> String {
+    let id = document_with(app, client, "driving_license", &["front", "back"], None).await;
+    let (s, d) = app
+        .post(
+            &format!("/v1/documents/{id}"),
+            json!({"documentNumber": "MORGA753116SM9IJ"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    id
+}
+
+/// Where a check of `kind` is created: eID and device intelligence checks
+/// run in workflow sessions only (the sandbox's admin route stands in).
+pub(crate) fn create_path(kind: &str) -> &'static str {
+    if ["eid_check", "device_intelligence_check"].contains(&kind) {
+        "/__admin/complycube/checks"
+    } else {
+        "/v1/checks"
+    }
+}
+
+/// Enrols the client's face: a clear identity check.
+pub(crate) async fn enrol(app: &TestApp, client: &str) {
+    let body = json!({"clientId": client, "type": "identity_check",
+        "documentId": document(app, client).await, "livePhotoId": live_photo(app, client).await});
+    let (s, created) = app.post("/v1/checks", body).await;
+    assert_eq!(s, 200, "{created}");
+    let (_, got) = app
+        .get(&format!("/v1/checks/{}", created["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(got["result"]["outcome"], "clear", "enrolment: {got}");
+}
+
 pub(crate) async fn live_photo_with(app: &TestApp, client: &str, data: &str) -> String {
     let (s, p) = app
         .post("/v1/livePhotos", json!({"clientId": client, "data": data}))
@@ -104,10 +149,15 @@ pub(crate) async fn check_body(app: &TestApp, client: &str, kind: &str) -> Value
         "identity_check",
         "enhanced_identity_check",
         "proof_of_address_check",
-        "driving_license_check",
     ];
     if doc_needed.contains(&kind) {
         body["documentId"] = json!(document(app, client).await);
+    }
+    if kind == "driving_license_check" {
+        body["documentId"] = json!(driving_licence(app, client).await);
+    }
+    if kind == "face_authentication_check" {
+        enrol(app, client).await;
     }
     if [
         "identity_check",
@@ -129,7 +179,7 @@ pub(crate) async fn check_body(app: &TestApp, client: &str, kind: &str) -> Value
 
 pub(crate) async fn run_check(app: &TestApp, client: &str, kind: &str) -> Value {
     let body = check_body(app, client, kind).await;
-    let (s, created) = app.post("/v1/checks", body).await;
+    let (s, created) = app.post(create_path(kind), body).await;
     assert_eq!(s, 200, "{kind}: {created}");
     assert_eq!(
         created["status"], "pending",
@@ -143,7 +193,7 @@ pub(crate) async fn run_check(app: &TestApp, client: &str, kind: &str) -> Value 
     got
 }
 
-const ALL_TYPES: [&str; 16] = [
+pub(crate) const ALL_TYPES: [&str; 16] = [
     "standard_screening_check",
     "extensive_screening_check",
     "document_check",
@@ -167,10 +217,6 @@ async fn every_check_type_completes_clear_by_default() {
     let app = spawn_app().await;
     let client = client(&app, "Doe").await;
     for kind in ALL_TYPES {
-        if kind == "face_authentication_check" {
-            // Needs an enrolled face: a second live photo of the same client.
-            live_photo(&app, &client).await;
-        }
         let check = run_check(&app, &client, kind).await;
         assert!(is_object_id(check["id"].as_str().unwrap()));
         assert_eq!(check["type"], kind);
@@ -178,29 +224,6 @@ async fn every_check_type_completes_clear_by_default() {
         assert_eq!(check["result"]["outcome"], "clear", "{kind}: {check}");
         assert!(check["result"]["breakdown"].is_object(), "{kind}");
         assert_eq!(check["entityName"], "John Doe");
-    }
-}
-
-#[tokio::test]
-async fn seed_shapes_are_reproduced_key_for_key() {
-    let app = spawn_app().await;
-    let client = client(&app, "Doe").await;
-    for kind in [
-        "enhanced_identity_check",
-        "identity_check",
-        "identity_fraud_check",
-        "document_check",
-        "standard_screening_check",
-    ] {
-        let check = run_check(&app, &client, kind).await;
-        insta::assert_json_snapshot!(kind, check, {
-            ".id" => "[id]", ".clientId" => "[id]", ".documentId" => "[id]", ".livePhotoId" => "[id]",
-            ".liveVideoId" => "[id]", ".addressId" => "[id]", ".createdAt" => "[timestamp]", ".updatedAt" => "[timestamp]",
-            ".result.breakdown.extractedData.documentDetails.issuingDate" => "[date]",
-            ".result.breakdown.extractedData.documentDetails.expirationDate" => "[date]",
-            ".result.breakdown.extractedData.documentDetails.documentNumber" => "[number]",
-            ".result.breakdown.extractedData.holderDetails.age" => "[age]",
-        });
     }
 }
 
@@ -290,8 +313,15 @@ async fn person_only_types_reject_company_clients() {
         "multi_bureau_check",
         "face_authentication_check",
         "age_estimation_check",
+        "ssn_check",
+        "driving_license_check",
     ] {
-        let body = check_body(&app, &acme, kind).await;
+        let body = if kind == "face_authentication_check" {
+            // A company cannot be enrolled, so the body is built by hand.
+            json!({"clientId": acme, "type": kind, "livePhotoId": live_photo(&app, &acme).await})
+        } else {
+            check_body(&app, &acme, kind).await
+        };
         let (s, err) = app.post("/v1/checks", body).await;
         assert_eq!(s, 400, "{kind}: {err}");
         assert_eq!(err["param"], "clientId");

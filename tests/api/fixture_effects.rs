@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Effect, Scenario, shipped};
-use crate::complycube_checks::{check_body, image_b64};
+use crate::complycube_checks::{check_body, create_path, image_b64};
 use crate::helpers::{TestApp, decode, spawn_app};
 
 /// Every leaf of `patch` is present in `actual` with the same value.
@@ -46,6 +46,7 @@ async fn complycube_client(app: &TestApp, s: &Scenario, by_header: bool) -> Stri
         "firstName": first.unwrap_or_else(|| "Test".into()),
         "lastName": last.unwrap_or_else(|| "Person".into()),
         "nationality": "GB",
+        "ssn": "123456789",
     });
     if let Some(m) = middle {
         person["middleName"] = json!(m);
@@ -53,7 +54,8 @@ async fn complycube_client(app: &TestApp, s: &Scenario, by_header: bool) -> Stri
     let (status, client) = app
         .post(
             "/v1/clients",
-            json!({"type": "person", "email": "fixture@example.com", "personDetails": person}),
+            json!({"type": "person", "email": "fixture@example.com", "mobile": "+447700900123",
+                "personDetails": person}),
         )
         .await;
     assert_eq!(status, 200, "{}: {client}", s.name);
@@ -129,7 +131,7 @@ async fn trigger_complycube(app: &TestApp, file: &str, s: &Scenario, by_header: 
         let body = check_body(app, &client, &kind).await;
         let mut req = app
             .client
-            .post(app.url("/v1/checks"))
+            .post(app.url(create_path(&kind)))
             .header("Authorization", &app.key)
             .json(&body);
         if let Some(h) = &header {

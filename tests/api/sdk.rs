@@ -99,7 +99,11 @@ async fn the_official_python_sdk_runs_a_full_flow() {
     let summary = run_flow(cmd).await;
     assert_eq!(summary["ok"], true);
     assert_eq!(summary["autoListed"], 7);
-    assert_eq!(summary["checks"].as_object().map(|m| m.len()), Some(9));
+    assert_eq!(
+        summary["checks"].as_object().map(|m| m.len()),
+        Some(16),
+        "every check type"
+    );
 }
 
 #[tokio::test]
@@ -115,5 +119,9 @@ async fn the_official_node_sdk_runs_a_full_flow() {
         .env("KYC_API_KEY", &app.key);
     let summary = run_flow(cmd).await;
     assert_eq!(summary["ok"], true);
-    assert_eq!(summary["checks"].as_object().map(|m| m.len()), Some(5));
+    assert_eq!(
+        summary["checks"].as_object().map(|m| m.len()),
+        Some(16),
+        "every check type"
+    );
 }

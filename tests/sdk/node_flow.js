@@ -34,34 +34,67 @@ async function main() {
   const client = await cc.client.create({
     type: "person",
     email: "jane@example.com",
-    personDetails: { firstName: "Jane", lastName: "Doe", dob: "1990-01-01" },
+    mobile: "+447700900123",
+    personDetails: { firstName: "Jane", lastName: "Doe", dob: "1990-01-01", ssn: "123456789" },
   });
   assert.strictEqual(client.entityName, "Jane Doe");
-  const address = await cc.address.create(client.id, { line: "1 High St", city: "London", country: "GB" });
+  const address = await cc.address.create(client.id, { line: "1 High St", city: "London", country: "GB", postalCode: "N1 1AA" });
   const doc = await cc.document.create(client.id, { type: "passport", issuingCountry: "GB" });
   await cc.document.upload(doc.id, { fileName: "front.jpg", data: image() }, "front");
   const downloaded = await cc.document.download(doc.id, "front");
   assert.ok(downloaded.data.length > 1000);
+  const licence = await cc.document.create(client.id, { type: "driving_license", issuingCountry: "GB", documentNumber: "MORGA753116SM9IJ" });
   const photo = await cc.livePhoto.upload(client.id, { data: image(), performLivenessCheck: true });
+  const secondPhoto = await cc.livePhoto.upload(client.id, { data: image(), performLivenessCheck: true });
   const video = await cc.axiosInstance.post(BASE + "/__admin/complycube/liveVideos", { clientId: client.id });
 
-  const bodies = {
-    identity_check: { documentId: doc.id, livePhotoId: photo.id },
-    enhanced_identity_check: { documentId: doc.id, liveVideoId: video.data.id },
-    identity_fraud_check: { addressId: address.id },
-    document_check: { documentId: doc.id },
-    standard_screening_check: {},
-  };
-  for (const [type, extra] of Object.entries(bodies)) {
-    let check = await cc.check.create(client.id, { type, ...extra });
+  async function completed(check) {
     assert.strictEqual(check.status, "pending");
     for (let i = 0; i < 50 && check.status === "pending"; i++) check = await cc.check.get(check.id);
+    assert.strictEqual(check.status, "complete");
+    return check;
+  }
+
+  const bodies = {
+    identity_check: { documentId: doc.id, livePhotoId: photo.id, options: { enableVpnDetection: false } },
+    enhanced_identity_check: { documentId: doc.id, liveVideoId: video.data.id },
+    identity_fraud_check: { addressId: address.id },
+    document_check: { documentId: doc.id, options: { analysisCoverage: ["mrz_analysis"] } },
+    standard_screening_check: {},
+    extensive_screening_check: { options: { screeningClassification: ["pepLevel1"] } },
+    proof_of_address_check: { documentId: doc.id },
+    multi_bureau_check: { addressId: address.id },
+    ssn_check: {},
+    age_estimation_check: { livePhotoId: photo.id },
+    driving_license_check: { documentId: licence.id },
+    email_intelligence_check: {},
+    mobile_intelligence_check: {},
+    // The identity check above enrolled the client's face.
+    face_authentication_check: { livePhotoId: secondPhoto.id },
+  };
+  for (const [type, extra] of Object.entries(bodies)) {
+    const check = await completed(await cc.check.create(client.id, { type, ...extra }));
+    assert.strictEqual(check.result.outcome, "clear", JSON.stringify(check));
+    seen[type] = check.result.outcome;
+    if (type === "identity_check") assert.ok(!("vpnDetected" in check.result.breakdown.integrityAnalysis));
+    if (type === "document_check") assert.strictEqual(check.result.breakdown.contentAnalysis.dataIntegrity, "not_processed");
+    if (type === "ssn_check") assert.strictEqual(check.result.breakdown.dataVerification.breakdown.matchCode, "full_name_match");
+  }
+
+  // eID and device intelligence checks run in workflow sessions only: a
+  // direct call is refused; the sandbox's workflow stand-in runs them.
+  for (const type of ["eid_check", "device_intelligence_check"]) {
+    const refused = await expectError(cc.check.create(client.id, { type }), 400, "workflow session");
+    assert.strictEqual(refused.param, "type");
+    const seeded = await cc.axiosInstance.post(BASE + "/__admin/complycube/checks", { clientId: client.id, type });
+    assert.strictEqual(seeded.data.status, "pending");
+    const check = await cc.check.get(seeded.data.id);
     assert.strictEqual(check.status, "complete");
     assert.strictEqual(check.result.outcome, "clear", JSON.stringify(check));
     seen[type] = check.result.outcome;
   }
   const checks = await cc.check.list(client.id);
-  assert.strictEqual(checks.length, Object.keys(bodies).length);
+  assert.strictEqual(checks.length, Object.keys(seen).length);
 
   const err = await expectError(cc.check.create(client.id, { type: "identity_check", documentId: doc.id }), 400, "livePhotoId");
   assert.strictEqual(err.type, "invalid_request");

@@ -7,16 +7,19 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::admin::Admin;
 use crate::complycube::api::{Api, Key};
 use crate::complycube::check::{Check, EnrolledMatch, FinalStatus};
+use crate::complycube::check_options::Options;
 use crate::complycube::check_type::{CheckType, Needs};
 use crate::complycube::error::{ApiError, Json};
 use crate::complycube::facts::RequestFacts;
 use crate::complycube::model::{Client, ClientType, Document, Side};
+use crate::complycube::preconditions::{self, Origin, Request};
 use crate::complycube::render::render;
 use crate::complycube::tenant::Tenant;
 use crate::complycube::{events, validate};
-use crate::ids::ObjectId;
+use crate::ids::{Millis, ObjectId};
 use crate::scenario;
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,11 +65,17 @@ struct Resolved {
     enrolled: Vec<EnrolledMatch>,
 }
 
-fn resolve(t: &Tenant, input: &CheckInput) -> Result<Resolved, ApiError> {
+fn resolve(
+    t: &Tenant,
+    input: &CheckInput,
+    origin: Origin,
+    now: Millis,
+) -> Result<Resolved, ApiError> {
     let client_raw = validate::required("clientId", &input.client_id)?;
     let kind_raw = validate::required("type", &input.kind)?;
     let kind =
         CheckType::parse(kind_raw).ok_or_else(|| ApiError::not_allowed("type", &type_names()))?;
+    preconditions::origin(kind, origin)?;
     let client_oid = validate::id("client", client_raw)?;
     let client = t
         .clients
@@ -90,19 +99,6 @@ fn resolve(t: &Tenant, input: &CheckInput) -> Result<Resolved, ApiError> {
                 kind.as_str()
             ),
         ));
-    }
-    if kind.is_screening() {
-        match client.kind {
-            ClientType::Person => {
-                let p = client.person_details.clone().unwrap_or_default();
-                validate::required("personDetails.firstName", &p.first_name)?;
-                validate::required("personDetails.lastName", &p.last_name)?;
-            }
-            ClientType::Company => {
-                let c = client.company_details.clone().unwrap_or_default();
-                validate::required("companyDetails.name", &c.name)?;
-            }
-        }
     }
     // Every id must exist under this tenant and belong to the check's client.
     fn owned<T>(
@@ -134,6 +130,18 @@ fn resolve(t: &Tenant, input: &CheckInput) -> Result<Resolved, ApiError> {
         "live video",
         &input.live_video_id,
         &client.id,
+    )?;
+
+    preconditions::check(
+        t,
+        &Request {
+            kind,
+            client: &client,
+            document: document_id.and_then(|d| t.documents.get(&d)),
+            address: address_id.and_then(|a| t.addresses.get(&a)),
+            options: input.options.as_ref(),
+            now,
+        },
     )?;
 
     let mut image_sha256 = Vec::new();
@@ -169,9 +177,12 @@ fn resolve(t: &Tenant, input: &CheckInput) -> Result<Resolved, ApiError> {
     if let Some(photo) = live_photo_id.and_then(|p| t.live_photos.get(&p)) {
         image_sha256.push(photo.blob.sha256);
     }
-    // Derived realism: the same face bytes uploaded for another client.
+    // Derived realism: the same face bytes uploaded for another client
+    // (unless enrolled-face matching is switched off).
     let mut enrolled: Vec<EnrolledMatch> = Vec::new();
-    if matches!(kind, CheckType::Identity | CheckType::EnhancedIdentity) {
+    let matching =
+        Options::of_map(input.options.as_ref()).enrolled_faces() || kind != CheckType::Identity;
+    if matching && matches!(kind, CheckType::Identity | CheckType::EnhancedIdentity) {
         for sha in &image_sha256 {
             for s in t.faces.get(sha).into_iter().flatten() {
                 if s.client_id == client.id || enrolled.iter().any(|e| e.client_id == s.client_id) {
@@ -205,13 +216,38 @@ pub(super) async fn create_check(
     headers: HeaderMap,
     Json(input): Json<CheckInput>,
 ) -> Result<Response, ApiError> {
-    let resolved = api.store.read(&key, |t| resolve(t, &input))?;
+    create(&api, key, &headers, &input, Origin::Api).await
+}
+
+/// Sandbox-only `POST /__admin/complycube/checks`: runs a check as a
+/// workflow session would, so the workflow-only types (eID, device
+/// intelligence) can be exercised. Same body, rules and answer as
+/// `POST /v1/checks`.
+pub(super) async fn seed_check(
+    _admin: Admin,
+    State(api): State<Api>,
+    Key(key): Key,
+    headers: HeaderMap,
+    Json(input): Json<CheckInput>,
+) -> Result<Response, ApiError> {
+    create(&api, key, &headers, &input, Origin::Workflow).await
+}
+
+async fn create(
+    api: &Api,
+    key: String,
+    headers: &HeaderMap,
+    input: &CheckInput,
+    origin: Origin,
+) -> Result<Response, ApiError> {
+    let asked = api.core.clocks.now(&key);
+    let resolved = api.store.read(&key, |t| resolve(t, input, origin, asked))?;
     let facts = RequestFacts {
         check_type: Some(resolved.kind),
         client: &resolved.client,
     };
     let selected = match api
-        .decide(&key, "checks", &facts, &headers, &resolved.image_sha256)
+        .decide(&key, "checks", &facts, headers, &resolved.image_sha256)
         .await
     {
         Ok(s) => s,
@@ -231,7 +267,7 @@ pub(super) async fn create_check(
     let (check, body) = api
         .store
         .write(&key, |t, _| {
-            let resolved = resolve(t, &input)?;
+            let resolved = resolve(t, input, origin, now)?;
             let check = Check {
                 id: ObjectId::new(now),
                 client_id: resolved.client.id,
@@ -268,6 +304,6 @@ pub(super) async fn create_check(
             Ok::<_, ApiError>((check, body))
         })
         .await?;
-    events::check_created(&api, &key, &check, &body).await?;
+    events::check_created(api, &key, &check, &body).await?;
     Ok(scenario::tag(axum::Json(body).into_response(), &selected))
 }

@@ -33,6 +33,11 @@ pub(crate) fn routes() -> Router<Api> {
         .route("/checks/{id}/redact", post(review::redact_check))
 }
 
+/// Sandbox-only: `POST /__admin/complycube/checks` (a workflow session's check).
+pub(crate) fn admin_routes() -> Router<Api> {
+    Router::new().route("/complycube/checks", post(create::seed_check))
+}
+
 /// The tenant's check by the id as sent (404 when malformed or unknown).
 fn find<'a>(t: &'a Tenant, id: &str) -> Result<&'a Check, ApiError> {
     let oid = validate::id("check", id)?;
