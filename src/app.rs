@@ -22,7 +22,7 @@ use crate::layers::{self, VendorLayer};
 use crate::metrics::Metrics;
 use crate::scenario::Engine;
 use crate::vendor::Vendor;
-use crate::{admin, complycube, fixtures, openapi, verifik};
+use crate::{admin, complycube, console, fixtures, openapi, verifik};
 
 /// A built sandbox, ready to [`serve`]: the core and every vendor plug-in.
 #[derive(Clone)]
@@ -71,6 +71,7 @@ pub fn build(config: Config) -> Result<AppState, String> {
         metrics: Metrics::default(),
         outbox,
         faults: Faults::new(faults::Profile::from_config(&config)),
+        stopping: tokio::sync::watch::channel(false).0,
         config,
     };
     Ok(AppState {
@@ -97,6 +98,12 @@ fn router(state: &AppState) -> Router {
         app = app.nest(v.prefix(), routes);
         admin_routes = admin_routes.merge(v.admin_router(core));
     }
+    let parts = state
+        .vendors
+        .iter()
+        .map(|v| (v.name(), v.console()))
+        .collect();
+    admin_routes = admin_routes.merge(console::router(core.clone(), parts));
     let admin_routes = admin::fallbacks(admin_routes).layer(middleware::from_fn(layers::admin));
     let parts: Vec<&openapi::Part> = state.vendors.iter().map(|v| v.openapi()).collect();
     let document = Arc::new(openapi::document(&parts));
@@ -112,6 +119,7 @@ fn router(state: &AppState) -> Router {
                 async move { axum::Json((*document).clone()) }
             }),
         )
+        .route("/", axum::routing::get(root))
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(core.clone(), layers::record))
         .layer(
@@ -161,6 +169,15 @@ fn request_span(req: &Request) -> tracing::Span {
     )
 }
 
+/// `GET /`: a browser lands on the console; API clients get the JSON 404
+/// every unknown route gets.
+async fn root(req: Request) -> Response {
+    if console::wants_html(req.headers()) {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/__admin/ui/")]).into_response();
+    }
+    unknown_route(req).await
+}
+
 async fn unknown_route(req: Request) -> Response {
     let body = serde_json::json!({
         "type": "resource_not_found",
@@ -196,6 +213,12 @@ pub async fn serve(
     let watcher = spawn_watcher(&state);
     let _background = start_background(&state);
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(&state));
+    let core = state.core.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Long-lived streams end, so in-flight requests can finish.
+        core.stopping.send_replace(true);
+    };
     let served = axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service(app),

@@ -28,6 +28,9 @@ pub(crate) struct Core {
     /// Webhook deliveries waiting, in flight and done.
     pub(crate) outbox: Arc<Outbox>,
     pub(crate) faults: Faults,
+    /// Becomes `true` when the server starts shutting down, so long-lived
+    /// streams (the console's live feed) end and let it finish.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Core {

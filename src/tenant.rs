@@ -18,10 +18,16 @@ pub(crate) fn tenant_key(headers: &HeaderMap) -> Option<&str> {
     (!key.is_empty()).then_some(key)
 }
 
-/// Something holding per-tenant data that an admin can reset.
+/// What one holder keeps for each tenant: the tenant and counts by kind
+/// (`("clients", 3)`), for the console's tenant picker.
+pub(crate) type Census = Vec<(String, Vec<(&'static str, usize)>)>;
+
+/// Something holding per-tenant data that an admin can reset and count.
 pub(crate) trait TenantData: Send + Sync {
     fn reset_tenant(&self, tenant: &str);
     fn reset_all(&self);
+    /// Every tenant holding data here, with what it holds.
+    fn census(&self) -> Census;
 }
 
 #[cfg(test)]

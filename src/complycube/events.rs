@@ -27,6 +27,7 @@ pub(crate) fn emit(api: &Api, key: &str, event_type: &str, payload: Value) {
     let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
     let resource_type = event_type.split('.').next().unwrap_or(event_type);
+    let subject = payload["id"].as_str().map(str::to_owned);
     let body = json!({
         "id": id,
         "type": event_type,
@@ -40,6 +41,7 @@ pub(crate) fn emit(api: &Api, key: &str, event_type: &str, payload: Value) {
     let event = Arc::new(Event {
         id,
         kind: event_type.to_owned(),
+        subject,
         body: bytes.into(),
         signature_header: SIGNATURE_HEADER,
         directory: api.store.clone(),

@@ -13,6 +13,7 @@ mod check;
 mod check_type;
 mod checks;
 mod clients;
+mod console;
 mod document_images;
 mod documents;
 mod error;
@@ -126,11 +127,17 @@ impl Vendor for ComplyCube {
     }
 
     fn admin_router(&self, core: &Arc<Core>) -> Router {
-        live_videos::admin_routes().with_state(self.api(core))
+        live_videos::admin_routes()
+            .merge(console::admin_routes())
+            .with_state(self.api(core))
     }
 
     fn openapi(&self) -> &'static crate::openapi::Part {
         &openapi::PART
+    }
+
+    fn console(&self) -> &'static crate::console::Part {
+        &console::PART
     }
 
     fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>) {

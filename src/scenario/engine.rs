@@ -174,6 +174,14 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Tenants with armed scenarios, and how many each.
+    pub(crate) fn armed_census(&self) -> Vec<(String, usize)> {
+        self.lock()
+            .iter()
+            .map(|(t, l)| (t.clone(), l.len()))
+            .collect()
+    }
+
     pub(crate) fn reset(&self, tenant: &str) {
         self.lock().remove(tenant);
     }

@@ -9,16 +9,19 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+use super::calls::CallLog;
 use super::error::{VerifikError, VerifikReplies};
 use crate::core::Core;
 use crate::scenario::{self, NoFacts, Selected};
 use crate::tenant::{TenantData, tenant_key};
 
-/// Per-tenant Verifik state: which tokens are marked expired. A token is its
-/// own tenant, so the mark lives under the token it concerns.
+/// Per-tenant Verifik state: which tokens are marked expired (a token is
+/// its own tenant, so the mark lives under the token it concerns) and each
+/// token's recent calls.
 #[derive(Default)]
 pub(crate) struct Store {
     expired: Mutex<HashSet<String>>,
+    pub(crate) calls: CallLog,
 }
 
 impl Store {
@@ -43,10 +46,28 @@ impl Store {
 impl TenantData for Store {
     fn reset_tenant(&self, tenant: &str) {
         self.lock().remove(tenant);
+        self.calls.forget(tenant);
     }
 
     fn reset_all(&self) {
         self.lock().clear();
+        self.calls.forget_all();
+    }
+
+    fn census(&self) -> crate::tenant::Census {
+        let mut out: crate::tenant::Census = self
+            .calls
+            .counts()
+            .into_iter()
+            .map(|(t, n)| (t, vec![("face-recognition calls", n)]))
+            .collect();
+        for token in self.lock().iter() {
+            match out.iter_mut().find(|(t, _)| t == token) {
+                Some((_, counts)) => counts.push(("expired token", 1)),
+                None => out.push((token.clone(), vec![("expired token", 1)])),
+            }
+        }
+        out
     }
 }
 

@@ -9,6 +9,9 @@ mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;
 mod complycube_resources;
+
+mod console_data;
+mod console_pages;
 mod faults;
 mod fixture_catalog;
 mod fixture_effects;

@@ -251,6 +251,7 @@ pub(super) async fn create_check(
             complete_at: now.saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
             final_status,
             scenario: selected.scenario.clone(),
+            scenario_source: selected.source,
             enrolled: (!resolved.enrolled.is_empty()).then(|| resolved.enrolled.into_boxed_slice()),
             validated_outcome: None,
             match_validations: None,
