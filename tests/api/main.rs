@@ -9,7 +9,7 @@ mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;
 mod complycube_resources;
-
+mod console_browser;
 mod console_data;
 mod console_pages;
 mod faults;
