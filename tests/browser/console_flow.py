@@ -231,6 +231,17 @@ def main():
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the phone page scrolls sideways: {width}px"
         shot("check-phone", phone)
+        phone.close()
+
+        # Reset the tenant, after confirming in the dialog.
+        page.goto(f"{BASE}/__admin/ui/tenants/{KEY}")
+        page.get_by_role("button", name="Reset tenant").click()
+        dialog = page.get_by_role("dialog", name="Reset this tenant?")
+        expect(dialog).to_be_visible()
+        dialog.get_by_role("button", name="Reset the tenant").click()
+        expect(page.get_by_text("This tenant holds nothing yet.")).to_be_visible()
+        s, _ = api("GET", f"/v1/checks/{check['id']}")
+        assert s == 404, "the reset forgot the check"
 
         browser.close()
 

@@ -79,7 +79,12 @@ fn decided_by(c: &Check) -> Value {
         "name": c.scenario.as_ref().map_or("default", |s| s.name.as_str()),
         "source": c.scenario_source.as_str(),
         "description": c.scenario.as_ref().map(|s| s.description.clone()),
-        "file": c.scenario.as_ref().and_then(|s| s.file.clone()),
+        // The fixture file's name, not where this machine keeps it.
+        "file": c.scenario.as_ref().and_then(|s| s.file.as_deref()).map(|f| {
+            std::path::Path::new(f)
+                .file_name()
+                .map_or_else(|| f.to_owned(), |n| n.to_string_lossy().into_owned())
+        }),
         "why": why,
         "effect": c.scenario.as_ref().map(|s| &s.effect),
     })

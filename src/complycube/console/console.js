@@ -155,7 +155,7 @@
         h("section.card", { "aria-labelledby": "decided-h", id: "decided-by" }, h("h2", { id: "decided-h" }, "Decided by"),
           h("p", {}, h("strong", {}, by.name), " ", badge(by.source, by.source === "default" ? "" : "info")),
           h("p", {}, by.why), by.description ? h("p.muted", {}, by.description) : null,
-          by.file ? h("p.muted", {}, `From ${by.file}`) : null)),
+          by.file ? h("p.muted", {}, `From the fixture file ${by.file}`) : null)),
       h("section", { "aria-labelledby": "result-h" }, h("h2", { id: "result-h" }, "Result"),
         c.result ? h("div.card", { id: "breakdown" }, h("p", {}, "Outcome ", badge(c.result.outcome)),
           c.result.breakdown ? C.tree(c.result.breakdown) : empty("No breakdown."))
