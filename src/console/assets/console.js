@@ -272,7 +272,7 @@
       try {
         node = await p.draw(ctx);
       } catch (e) {
-        node = [h("h1", {}, "Something went wrong"), errorBox(e)];
+        node = [h("h1", {}, e && e.status === 404 ? "Not found" : "Something went wrong"), errorBox(e)];
       }
       if (me !== drawn) return;
       if (refreshing) stop();
@@ -362,9 +362,16 @@
 
   function onLive(fn) { liveListeners.push(fn); }
 
+  /** Redraws what depends on `part` now, without waiting for the live feed
+   * (the console itself just changed it). */
+  function poke(part) {
+    const due = watchers.filter((w) => w.parts.includes(part));
+    if (due.length) debounce(() => due.forEach((w) => w.fn(lastLive || {})));
+  }
+
   window.KycConsole = {
     BASE, ADMIN, TENANT, h, add, path, link, time, badge, table, empty, facts, tree, copy, copyButton,
-    confirmDialog, announce, api, ApiError, thumb, page, panel, drawPanels, errorBox, go, onLive,
+    confirmDialog, announce, api, ApiError, thumb, page, panel, drawPanels, errorBox, go, onLive, poke,
   };
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -22,6 +22,7 @@
     clock = await C.api(`${C.ADMIN}/clock/advance`, { method: "POST", body: { ms } });
     fetchedAt = Date.now();
     drawBar();
+    C.poke("clock");
     C.announce(`Sandbox clock advanced; now ${time(clock.now)}`);
     return clock;
   }
@@ -30,6 +31,7 @@
     clock = await C.api(`${C.ADMIN}/clock/${frozen ? "freeze" : "unfreeze"}`, { method: "POST", body: {} });
     fetchedAt = Date.now();
     drawBar();
+    C.poke("clock");
   }
 
   const STEPS = [["+1 min", 60e3], ["+1 h", 3600e3], ["+1 day", 86400e3]];
@@ -80,7 +82,7 @@
     ctx.title("Tenants");
     const data = await C.api(`${C.ADMIN}/tenants`, { tenant: "" });
     const key = h("input", { id: "tenant-key", name: "key", required: true, autocomplete: "off",
-      placeholder: "test_… or a Verifik token" });
+      placeholder: "the key or token in your app's Authorization header" });
     const open = h("form.inline", {
       onsubmit: (e) => {
         e.preventDefault();
@@ -90,7 +92,7 @@
     h("button.primary", { type: "submit" }, "Open"));
     return [
       h("h1", {}, "Choose a tenant"),
-      h("p", {}, "Each API key (ComplyCube) or token (Verifik) is its own sandbox. These are the ones this sandbox holds something for."),
+      h("p", {}, "Each API key or token is its own sandbox. These are the ones this sandbox holds something for."),
       data.items.length
         ? table([
           { label: "Tenant", cell: (t) => h("a", { href: `${C.BASE}/tenants/${encodeURIComponent(t.tenant)}` }, h("code", {}, t.tenant)) },
@@ -173,7 +175,7 @@
       C.announce(`Disarmed ${name}`);
       ctx.refresh();
     };
-    const search = h("input", { id: "scenario-filter", type: "search", name: "q", value: filter, placeholder: "attention, identity, verifik…" });
+    const search = h("input", { id: "scenario-filter", type: "search", name: "q", value: filter, placeholder: "attention, identity, document…" });
     const needle = filter.toLowerCase();
     const shown = data.scenarios.filter((s) => !needle || [s.name, s.description, s.trigger, appliesTo(s)].join(" ").toLowerCase().includes(needle));
     return [
