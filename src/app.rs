@@ -23,7 +23,7 @@ use crate::metrics::Metrics;
 use crate::persist::Durable;
 use crate::scenario::Engine;
 use crate::vendor::Vendor;
-use crate::{admin, complycube, fixtures, openapi, transfer, verifik};
+use crate::{admin, complycube, console, fixtures, openapi, transfer, verifik};
 
 /// A built sandbox, ready to [`serve`]: the core and every vendor plug-in.
 #[derive(Clone)]
@@ -85,6 +85,7 @@ pub fn build(config: Config) -> Result<AppState, String> {
         outbox,
         faults: Faults::durable(faults::Profile::from_config(&config), durable.clone()),
         durable,
+        stopping: tokio::sync::watch::channel(false).0,
         config,
     };
     if let crate::config::StoreSpec::Sqlite(path) = &core.config.store {
@@ -121,6 +122,12 @@ fn router(state: &AppState) -> Router {
         app = app.nest(v.prefix(), routes);
         admin_routes = admin_routes.merge(v.admin_router(core));
     }
+    let parts = state
+        .vendors
+        .iter()
+        .map(|v| (v.name(), v.console()))
+        .collect();
+    admin_routes = admin_routes.merge(console::router(core.clone(), parts));
     let admin_routes = admin::fallbacks(admin_routes).layer(middleware::from_fn(layers::admin));
     let parts: Vec<&openapi::Part> = state.vendors.iter().map(|v| v.openapi()).collect();
     let document = Arc::new(openapi::document(&parts));
@@ -136,6 +143,7 @@ fn router(state: &AppState) -> Router {
                 async move { axum::Json((*document).clone()) }
             }),
         )
+        .route("/", axum::routing::get(root))
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(core.clone(), layers::record))
         .layer(
@@ -185,6 +193,15 @@ fn request_span(req: &Request) -> tracing::Span {
     )
 }
 
+/// `GET /`: a browser lands on the console; API clients get the JSON 404
+/// every unknown route gets.
+async fn root(req: Request) -> Response {
+    if console::wants_html(req.headers()) {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/__admin/ui/")]).into_response();
+    }
+    unknown_route(req).await
+}
+
 async fn unknown_route(req: Request) -> Response {
     let body = serde_json::json!({
         "type": "resource_not_found",
@@ -220,6 +237,12 @@ pub async fn serve(
     let watcher = spawn_watcher(&state);
     let _background = start_background(&state);
     let app = NormalizePathLayer::trim_trailing_slash().layer(router(&state));
+    let core = state.core.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Long-lived streams end, so in-flight requests can finish.
+        core.stopping.send_replace(true);
+    };
     let served = axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service(app),

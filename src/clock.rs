@@ -230,6 +230,11 @@ impl TenantData for Clocks {
     fn contains(&self, _: &Record) -> bool {
         false
     }
+
+    /// A clock is a setting, not data a tenant holds: nothing to count.
+    fn census(&self) -> crate::tenant::Census {
+        Vec::new()
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub(crate) struct Core {
     pub(crate) faults: Faults,
     /// Where every change is made durable (nowhere in memory mode).
     pub(crate) durable: Arc<Durable>,
+    /// Becomes `true` when the server starts shutting down, so long-lived
+    /// streams (the console's live feed) end and let it finish.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Core {

@@ -341,6 +341,14 @@ impl TenantData for Faults {
     fn contains(&self, _: &Record) -> bool {
         false
     }
+
+    fn census(&self) -> crate::tenant::Census {
+        self.lock()
+            .iter()
+            .filter(|(_, t)| t.profile.is_some())
+            .map(|(tenant, _)| (tenant.clone(), vec![("fault profile", 1)]))
+            .collect()
+    }
 }
 
 #[cfg(test)]

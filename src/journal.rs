@@ -83,6 +83,10 @@ pub(crate) struct Filter {
     pub(crate) until: Option<String>,
     pub(crate) scenario: Option<String>,
     pub(crate) unknown_route: Option<bool>,
+    /// Only entries recorded after this sequence number (live feeds).
+    pub(crate) after_seq: Option<u64>,
+    /// Only the entry with this sequence number.
+    pub(crate) seq: Option<u64>,
     /// At most this many entries (newest first).
     pub(crate) limit: Option<usize>,
 }
@@ -203,6 +207,8 @@ impl Journal {
             .entries
             .iter()
             .rev()
+            // Newest first: everything after `after_seq` comes before the rest.
+            .take_while(|e| f.after_seq.is_none_or(|a| e.seq > a))
             .filter(|e| {
                 f.method
                     .as_ref()
@@ -216,6 +222,7 @@ impl Journal {
             .filter(|e| f.status.is_none_or(|s| e.status == s))
             .filter(|e| f.scenario.as_ref().is_none_or(|s| &e.scenario == s))
             .filter(|e| f.unknown_route.is_none_or(|u| e.unknown_route == u))
+            .filter(|e| f.seq.is_none_or(|s| e.seq == s))
             .filter(|e| since.is_none_or(|s| e.at_ms >= s))
             .filter(|e| until.is_none_or(|u| e.at_ms < u))
             .take(f.limit.unwrap_or(usize::MAX))
@@ -228,6 +235,20 @@ impl Journal {
             evicted: j.evicted,
             items,
         }
+    }
+
+    /// The sequence number of the tenant's newest entry (0: none yet).
+    pub(crate) fn last_seq(&self, tenant: &str) -> u64 {
+        self.lock().get(tenant).map_or(0, |j| j.next_seq)
+    }
+
+    /// Every tenant with entries kept, and how many.
+    pub(crate) fn census(&self) -> Vec<(String, usize)> {
+        self.lock()
+            .iter()
+            .filter(|(t, j)| !t.is_empty() && !j.entries.is_empty())
+            .map(|(t, j)| (t.clone(), j.entries.len()))
+            .collect()
     }
 
     /// Evictions over all tenants (for metrics).

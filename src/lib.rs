@@ -10,8 +10,8 @@
 //! - `app`: the composition root: builds the core and the vendor plug-ins, the router, `serve`;
 //! - vendor-neutral core: `core`, `tenant`, `vendor` (the plug-in trait), `reply`,
 //!   `ids`, `clock`, `body`, `store`, `scenario`, `fixtures`, `journal`,
-//!   `admin`, `delivery` (webhook outbox and tenant-clock timers), `faults`,
-//!   `metrics`, `layers`, `openapi`;
+//!   `admin`, `console` (the QA web console), `delivery` (webhook outbox and
+//!   tenant-clock timers), `faults`, `metrics`, `layers`, `openapi`;
 //! - vendors: `complycube` (`/v1`), `verifik` (`/v2/face-recognition`).
 //!
 //! The core never imports a vendor module; vendors never import each other.
@@ -22,6 +22,7 @@ mod config;
 mod admin;
 mod body;
 mod clock;
+mod console;
 mod core;
 mod delivery;
 mod faults;

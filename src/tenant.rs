@@ -28,8 +28,13 @@ pub(crate) struct RestoreContext<'a> {
     pub(crate) scenarios: &'a Restored,
 }
 
+/// What one holder keeps for each tenant: the tenant and counts by kind
+/// (`("clients", 3)`), for the console's tenant picker.
+pub(crate) type Census = Vec<(String, Vec<(&'static str, usize)>)>;
+
 /// Something holding per-tenant data: a vendor's store or a piece of the
-/// core (clocks, armed scenarios, fault profiles, the outbox).
+/// core (clocks, armed scenarios, fault profiles, the outbox), which an
+/// admin can reset, count, export and import, and which restarts restore.
 pub(crate) trait TenantData: Send + Sync {
     /// Forgets one tenant's data (the caller deletes its durable records).
     fn reset_tenant(&self, tenant: &str);
@@ -43,6 +48,8 @@ pub(crate) trait TenantData: Send + Sync {
     fn export(&self, tenant: &str) -> Vec<Record>;
     /// Whether the tenant already holds a record with this kind and id.
     fn contains(&self, record: &Record) -> bool;
+    /// Every tenant holding data here, with what it holds.
+    fn census(&self) -> Census;
 }
 
 #[cfg(test)]

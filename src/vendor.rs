@@ -1,14 +1,15 @@
 //! What a vendor plug-in is: one value describing itself, which the
 //! composition root iterates over. A vendor brings its route table, its
 //! sandbox-only admin routes, its error envelope, its scenario vocabulary,
-//! its per-tenant data and its background work; the core brings everything
-//! else.
+//! its per-tenant data, its console pages and its background work; the core
+//! brings everything else.
 
 use std::sync::Arc;
 
 use axum::Router;
 use tokio::task::JoinSet;
 
+use crate::console;
 use crate::core::Core;
 use crate::delivery::Directory;
 use crate::openapi::Part;
@@ -35,6 +36,9 @@ pub(crate) trait Vendor: Send + Sync {
     fn admin_router(&self, core: &Arc<Core>) -> Router;
     /// What it adds to `GET /openapi.json`.
     fn openapi(&self) -> &'static Part;
+    /// What it adds to the QA console: navigation entries and its page
+    /// script (which calls its admin routes).
+    fn console(&self) -> &'static console::Part;
     /// Starts its background work (timers, resuming what a restart
     /// interrupted) on `set`.
     fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>);

@@ -24,6 +24,7 @@ pub(super) struct ListParams {
     state: Option<DeliveryState>,
     webhook_id: Option<String>,
     min_attempts: Option<u32>,
+    resource_id: Option<String>,
     /// Long-poll: seconds to wait for a match.
     wait: Option<f64>,
     /// Long-poll: how many matches to wait for (default 1).
@@ -38,6 +39,7 @@ impl ListParams {
             state: self.state,
             webhook_id: self.webhook_id.clone(),
             min_attempts: self.min_attempts,
+            resource_id: self.resource_id.clone(),
         }
     }
 }
@@ -68,6 +70,21 @@ pub(super) async fn list_deliveries(
         "dropped": dropped,
         "items": items,
     })))
+}
+
+/// One delivery with the raw signed body and its signature header.
+pub(super) async fn get_delivery(
+    admin: Admin,
+    State(core): State<Arc<Core>>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Value>, AdminError> {
+    let tenant = admin.tenant()?;
+    let missing = || AdminError::not_found(format!("No delivery '{id}' for this tenant"));
+    let oid = ObjectId::parse(&id).ok_or_else(missing)?;
+    core.outbox
+        .signed(tenant, &oid)
+        .map(axum::Json)
+        .ok_or_else(missing)
 }
 
 pub(super) async fn redeliver_delivery(

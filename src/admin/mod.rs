@@ -2,17 +2,21 @@
 //!
 //! The tenant is chosen by the same `Authorization` value as the vendor APIs.
 //! When `--admin-token` is set, every call must also send
-//! `X-Admin-Token: <token>`. This module is vendor-neutral: it sees the
+//! `X-Admin-Token: <token>` or the console's session cookie ([`access`]).
+//! Browsers' cross-site calls never change anything. This module is vendor-neutral: it sees the
 //! [`Core`] only, never a vendor module; vendors add their own sandbox-only
 //! routes through their plug-in.
 
+pub(crate) mod access;
 mod clock;
 mod deliveries;
+mod events;
 mod faults;
 mod health;
 mod requests;
 mod reset;
 mod scenarios;
+mod tenants;
 mod transfer;
 
 use std::sync::Arc;
@@ -139,19 +143,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AdminError> {
         let core = Arc::<Core>::from_ref(state);
-        if let Some(token) = &core.config.admin_token {
-            let sent = parts
-                .headers
-                .get("x-admin-token")
-                .and_then(|v| v.to_str().ok());
-            if sent != Some(token.as_str()) {
-                return Err(AdminError {
-                    status: StatusCode::UNAUTHORIZED,
-                    error: "unauthorized",
-                    message: "This sandbox requires 'X-Admin-Token' on /__admin calls".into(),
-                });
-            }
-        }
+        access::check(
+            core.config.admin_token.as_deref(),
+            &parts.method,
+            &parts.headers,
+        )?;
         Ok(Admin {
             tenant: tenant_key(&parts.headers).map(str::to_owned),
         })
@@ -176,7 +172,10 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .route("/clock/unfreeze", post(clock::unfreeze_clock))
         .route("/export", get(transfer::export))
         .route("/import", post(transfer::import))
+        .route("/tenants", get(tenants::list_tenants))
+        .route("/events", get(events::events))
         .route("/webhooks/deliveries", get(deliveries::list_deliveries))
+        .route("/webhooks/deliveries/{id}", get(deliveries::get_delivery))
         .route(
             "/webhooks/deliveries/{id}/redeliver",
             post(deliveries::redeliver_delivery),

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::check_type::CheckType;
 use crate::ids::{Millis, ObjectId};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Source};
 
 /// The terminal status a check reaches (a scenario's `status` effect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,8 @@ pub(crate) struct Check {
     pub(crate) final_status: FinalStatus,
     /// The scenario that decided the result (`None`: default clear).
     pub(crate) scenario: Option<Arc<Scenario>>,
+    /// Which layer chose it: armed, header, fixture rule or default.
+    pub(crate) scenario_source: Source,
     /// Derived from image reuse across clients.
     pub(crate) enrolled: Option<Box<[EnrolledMatch]>>,
     /// Set by validation: the outcome the check now carries.

@@ -37,6 +37,7 @@ fn enqueue(
     let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
     let resource_type = event_type.split('.').next().unwrap_or(event_type);
+    let subject = payload["id"].as_str().map(str::to_owned);
     let body = json!({
         "id": id,
         "type": event_type,
@@ -50,6 +51,7 @@ fn enqueue(
     let event = Arc::new(Event {
         id,
         kind: event_type.to_owned(),
+        subject,
         body: bytes.into(),
         vendor: VENDOR,
     });

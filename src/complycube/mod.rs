@@ -15,6 +15,7 @@ mod check_type;
 mod checks;
 mod client_lists;
 mod clients;
+mod console;
 mod document_images;
 mod documents;
 mod error;
@@ -134,11 +135,16 @@ impl Vendor for ComplyCube {
     fn admin_router(&self, core: &Arc<Core>) -> Router {
         live_videos::admin_routes()
             .merge(checks::admin_routes())
+            .merge(console::admin_routes())
             .with_state(self.api(core))
     }
 
     fn openapi(&self) -> &'static crate::openapi::Part {
         &openapi::PART
+    }
+
+    fn console(&self) -> &'static crate::console::Part {
+        &console::PART
     }
 
     fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>) {

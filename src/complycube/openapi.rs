@@ -67,6 +67,12 @@ const ROUTES: &[Route] = &[
     r("DELETE", "/v1/webhooks/{id}", TAG, "Delete a webhook", None, Empty(204)),
     r("POST", "/__admin/complycube/liveVideos", ADMIN, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
     r("POST", "/__admin/complycube/checks", ADMIN, "Run a ComplyCube check as a workflow session does (eid_check, device_intelligence_check are workflow-only)", Some("Object"), J(200, "Object")),
+    r("GET", "/__admin/complycube/clients", ADMIN, "Console: search clients (?q= name, email, external id or id)", None, J(200, "Object")),
+    r("GET", "/__admin/complycube/clients/{id}", ADMIN, "Console: a client with everything it owns", None, J(200, "Object")),
+    r("GET", "/__admin/complycube/checks", ADMIN, "Console: recent checks (?status=, ?outcome=)", None, J(200, "Object")),
+    r("GET", "/__admin/complycube/checks/{id}", ADMIN, "Console: a check with its scenario, timeline and deliveries", None, J(200, "Object")),
+    r("POST", "/__admin/complycube/checks/complete-pending", ADMIN, "Move the clock so every pending check completes now", None, J(200, "Object")),
+    r("GET", "/__admin/complycube/webhooks", ADMIN, "Console: the tenant's webhooks", None, J(200, "Object")),
 ];
 
 pub(crate) static PART: Part = Part {

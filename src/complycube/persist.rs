@@ -20,6 +20,7 @@ use super::tenant::{FaceSighting, Tenant};
 use super::webhook::Webhook;
 use crate::ids::{Millis, ObjectId};
 use crate::persist::{Batch, Durable, Record};
+use crate::scenario::Source;
 use crate::scenario::stored::{self as scenarios, Restored};
 
 const CLIENT: &str = "complycube.client";
@@ -93,6 +94,9 @@ struct StoredCheck {
     /// Digest of the stored scenario that decided it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scenario: Option<String>,
+    /// Which layer chose it (`armed`, `header`, `fixture`, `default`).
+    #[serde(default = "default_source", skip_serializing_if = "is_default_source")]
+    scenario_source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     enrolled: Option<Vec<StoredMatch>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +111,14 @@ struct StoredCheck {
     redacted_images: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     events_raised: bool,
+}
+
+fn default_source() -> String {
+    Source::Default.as_str().to_owned()
+}
+
+fn is_default_source(s: &String) -> bool {
+    s == Source::Default.as_str()
 }
 
 impl StoredCheck {
@@ -128,6 +140,7 @@ impl StoredCheck {
             complete_at: c.complete_at,
             failed: c.final_status == FinalStatus::Failed,
             scenario: c.scenario.as_ref().map(|s| s.digest.clone()),
+            scenario_source: c.scenario_source.as_str().to_owned(),
             enrolled: c.enrolled.as_ref().map(|list| {
                 list.iter()
                     .map(|m| StoredMatch {
@@ -177,6 +190,7 @@ impl StoredCheck {
                 FinalStatus::Complete
             },
             scenario: self.scenario.and_then(|d| scenarios.get(&d)),
+            scenario_source: Source::parse(&self.scenario_source).unwrap_or(Source::Default),
             enrolled: self.enrolled.map(|list| {
                 list.into_iter()
                     .map(|m| EnrolledMatch {

@@ -84,7 +84,7 @@ const NOT_SET: &str = "not_set";
 
 /// The country the profile is based on: nationality, birth country,
 /// incorporation country, then the newest address's country.
-fn risk_country(client: &Client, address_country: Option<String>) -> Option<String> {
+pub(crate) fn risk_country(client: &Client, address_country: Option<String>) -> Option<String> {
     let p = client.person_details.as_ref();
     p.and_then(|p| p.nationality.clone())
         .or_else(|| p.and_then(|p| p.birth_country.clone()))

@@ -162,6 +162,34 @@ impl TenantData for Store {
     fn contains(&self, record: &Record) -> bool {
         self.read(&record.tenant, |t| persist::contains(t, record))
     }
+
+    fn census(&self) -> crate::tenant::Census {
+        let tenants: Vec<(String, Arc<Mutex<Tenant>>)> = self
+            .tenants
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, t)| (k.clone(), t.clone()))
+            .collect();
+        tenants
+            .into_iter()
+            .filter_map(|(key, t)| {
+                let t = t.lock().unwrap_or_else(|e| e.into_inner());
+                let counts: Vec<(&'static str, usize)> = [
+                    ("clients", t.clients.len()),
+                    ("checks", t.checks.len()),
+                    ("documents", t.documents.len()),
+                    ("live photos", t.live_photos.len()),
+                    ("live videos", t.live_videos.len()),
+                    ("webhooks", t.webhooks.len()),
+                ]
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .collect();
+                (!counts.is_empty()).then_some((key, counts))
+            })
+            .collect()
+    }
 }
 
 /// The outbox looks webhooks up here at each attempt.

@@ -32,6 +32,9 @@ pub(crate) trait Directory: Send + Sync {
 pub(crate) struct Event {
     pub(crate) id: String,
     pub(crate) kind: String,
+    /// The id of the resource the event is about (a check's id), so a
+    /// resource's deliveries can be found.
+    pub(crate) subject: Option<String>,
     pub(crate) body: Bytes,
     /// The vendor whose webhook directory its deliveries go through.
     pub(crate) vendor: &'static str,
@@ -116,6 +119,8 @@ pub(crate) struct DeliveryFilter {
     pub(crate) webhook_id: Option<String>,
     /// Only deliveries attempted at least this many times.
     pub(crate) min_attempts: Option<u32>,
+    /// Only deliveries of events about this resource.
+    pub(crate) resource_id: Option<String>,
 }
 
 impl DeliveryFilter {
@@ -125,5 +130,9 @@ impl DeliveryFilter {
             && self.state.is_none_or(|s| s == d.state)
             && self.webhook_id.as_ref().is_none_or(|w| *w == d.webhook_id)
             && self.min_attempts.is_none_or(|m| d.attempt_count >= m)
+            && self
+                .resource_id
+                .as_ref()
+                .is_none_or(|r| d.event.subject.as_ref() == Some(r))
     }
 }

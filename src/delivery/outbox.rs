@@ -237,6 +237,32 @@ impl Outbox {
         (items, tb.dropped)
     }
 
+    /// One delivery with what was sent: the raw signed body, the signature
+    /// header's name and its value under the webhook's current secret.
+    /// `None` when the tenant has no such delivery.
+    pub(crate) fn signed(&self, tenant: &str, id: &ObjectId) -> Option<Value> {
+        let (mut out, event, webhook_id) = {
+            let inner = self.lock();
+            let tb = inner.tenants.get(tenant)?;
+            let d = tb.by_id.get(id).and_then(|s| tb.rows.get(s))?;
+            (d.to_json(), d.event.clone(), d.webhook_id.clone())
+        };
+        // The directory takes the vendor's lock: never under the outbox's.
+        let directory = self.directories.get(event.vendor)?;
+        let signature = directory
+            .target(tenant, &webhook_id)
+            .map(|t| sign(t.secret.as_bytes(), &event.body));
+        out["body"] = Value::String(String::from_utf8_lossy(&event.body).into_owned());
+        out["signatureHeader"] = Value::String(directory.signature_header().to_owned());
+        out["signature"] = signature.map_or(Value::Null, Value::String);
+        Some(out)
+    }
+
+    /// Changes whenever any delivery is queued, attempted or forgotten.
+    pub(crate) fn version(&self) -> u64 {
+        *self.version.borrow()
+    }
+
     /// Starts the workers and the retry timer on `set`. `parts` reaches the
     /// clocks and metrics inside `owner`.
     pub(crate) fn spawn<T: Send + Sync + 'static>(
@@ -513,5 +539,14 @@ impl TenantData for Outbox {
 
     fn contains(&self, _: &Record) -> bool {
         false
+    }
+
+    fn census(&self) -> crate::tenant::Census {
+        self.lock()
+            .tenants
+            .iter()
+            .filter(|(_, tb)| !tb.rows.is_empty())
+            .map(|(t, tb)| (t.clone(), vec![("webhook deliveries", tb.rows.len())]))
+            .collect()
     }
 }

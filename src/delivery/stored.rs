@@ -21,6 +21,9 @@ pub(super) struct StoredDelivery {
     id: ObjectId,
     event_id: String,
     event_type: String,
+    /// The resource the event is about, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<String>,
     /// The signed body, as sent.
     event: String,
     vendor: String,
@@ -40,6 +43,7 @@ impl StoredDelivery {
             id: d.id,
             event_id: d.event.id.clone(),
             event_type: d.event.kind.clone(),
+            subject: d.event.subject.clone(),
             event: String::from_utf8_lossy(&d.event.body).into_owned(),
             vendor: d.event.vendor.to_owned(),
             webhook_id: d.webhook_id.clone(),
@@ -83,6 +87,7 @@ pub(super) fn restore(
             Arc::new(Event {
                 id: s.event_id.clone(),
                 kind: s.event_type.clone(),
+                subject: s.subject.clone(),
                 body: s.event.clone().into_bytes().into(),
                 vendor,
             })

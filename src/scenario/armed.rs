@@ -145,6 +145,15 @@ impl ArmedSet {
             .unwrap_or_default()
     }
 
+    /// Tenants with armed scenarios, and how many each.
+    pub(crate) fn counts(&self) -> Vec<(String, usize)> {
+        self.lock()
+            .tenants
+            .iter()
+            .map(|(t, l)| (t.clone(), l.len()))
+            .collect()
+    }
+
     /// The first armed scenario that applies to `req`, one use consumed.
     pub(crate) fn take(&self, tenant: &str, req: &Request<'_>) -> Option<(Arc<Scenario>, Ack)> {
         let mut inner = self.lock();
@@ -221,5 +230,12 @@ impl TenantData for ArmedSet {
             l.iter()
                 .any(|a| a.scenario.name.eq_ignore_ascii_case(&r.id))
         })
+    }
+
+    fn census(&self) -> crate::tenant::Census {
+        self.counts()
+            .into_iter()
+            .map(|(t, n)| (t, vec![("armed scenarios", n)]))
+            .collect()
     }
 }

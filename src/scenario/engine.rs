@@ -37,6 +37,17 @@ pub(crate) enum Source {
 }
 
 impl Source {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        [
+            Source::Armed,
+            Source::Header,
+            Source::Fixture,
+            Source::Default,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Source::Armed => "armed",

@@ -24,7 +24,7 @@ mod tests;
 pub(crate) use apply::{decide, tag};
 pub(crate) use catalog::Catalog;
 pub(crate) use compile::compile;
-pub(crate) use engine::{Engine, Selected};
+pub(crate) use engine::{Engine, Selected, Source};
 pub(crate) use matching::{Facts, NoFacts, Request};
 pub(crate) use merge::deep_merge;
 pub(crate) use model::{Effect, Scenario};

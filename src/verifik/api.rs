@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+use super::calls::CallLog;
 use super::error::{VerifikError, VerifikReplies};
 use crate::core::Core;
 use crate::persist::{Ack, Durable, Record};
@@ -18,11 +19,13 @@ use crate::tenant::{RestoreContext, TenantData, tenant_key};
 /// The record kind of a token marked expired.
 const EXPIRED: &str = "verifik.expired";
 
-/// Per-tenant Verifik state: which tokens are marked expired. A token is its
-/// own tenant, so the mark lives under the token it concerns.
+/// Per-tenant Verifik state: which tokens are marked expired (a token is
+/// its own tenant, so the mark lives under the token it concerns) and each
+/// token's recent calls (in memory only, bounded, like the journal).
 pub(crate) struct Store {
     expired: Mutex<HashSet<String>>,
     durable: Arc<Durable>,
+    pub(crate) calls: CallLog,
 }
 
 impl Store {
@@ -30,6 +33,7 @@ impl Store {
         Store {
             expired: Mutex::default(),
             durable,
+            calls: CallLog::default(),
         }
     }
 
@@ -63,10 +67,28 @@ impl Store {
 impl TenantData for Store {
     fn reset_tenant(&self, tenant: &str) {
         self.lock().remove(tenant);
+        self.calls.forget(tenant);
     }
 
     fn reset_all(&self) {
         self.lock().clear();
+        self.calls.forget_all();
+    }
+
+    fn census(&self) -> crate::tenant::Census {
+        let mut out: crate::tenant::Census = self
+            .calls
+            .counts()
+            .into_iter()
+            .map(|(t, n)| (t, vec![("face-recognition calls", n)]))
+            .collect();
+        for token in self.lock().iter() {
+            match out.iter_mut().find(|(t, _)| t == token) {
+                Some((_, counts)) => counts.push(("expired token", 1)),
+                None => out.push((token.clone(), vec![("expired token", 1)])),
+            }
+        }
+        out
     }
 
     fn owns(&self, kind: &str) -> bool {

@@ -13,10 +13,12 @@ use axum::routing::{MethodRouter, post};
 use serde_json::Value;
 
 use super::api::{Api, Token};
+use super::calls::Call;
 use super::endpoint::Endpoint;
 use super::error::VJson;
 use super::render::{Ctx, client_id, envelope, render};
 use super::validate;
+use crate::journal::MatchedScenario;
 use crate::scenario;
 
 pub(crate) fn routes() -> Router<Api> {
@@ -64,7 +66,17 @@ async fn handle(
     let all: Vec<[u8; 32]> = probes.iter().chain(gallery.iter()).copied().collect();
     let selected = match api.decide(&token, ep.name(), &headers, &all).await {
         Ok(s) => s,
-        Err(answered) => return answered,
+        Err(answered) => {
+            let at = api.core.clocks.now(&token);
+            let status = answered.status().as_u16();
+            let decided = answered
+                .extensions()
+                .get::<MatchedScenario>()
+                .map_or(("default", "default"), |m| (m.name.as_str(), m.source));
+            let call = Call::new(at, ep.name(), status, decided, all.len());
+            api.store.calls.record(&token, call);
+            return answered;
+        }
     };
     let now = api.core.clocks.now(&token);
     let ctx = Ctx {
@@ -74,6 +86,16 @@ async fn handle(
         null_liveness: cfg.verifik_null_liveness,
     };
     let data = render(ep, &ctx, &body, &probes, &gallery, selected.effect());
+    let compare_min = body.get("compare_min_score").and_then(validate::number);
+    let call = Call::new(
+        now,
+        ep.name(),
+        200,
+        (selected.name(), selected.source.as_str()),
+        all.len(),
+    )
+    .with_decisions(&data, compare_min);
+    api.store.calls.record(&token, call);
     let res = (StatusCode::OK, axum::Json(envelope(now, data))).into_response();
     scenario::tag(res, &selected)
 }

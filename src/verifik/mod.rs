@@ -10,6 +10,8 @@
 
 mod api;
 mod biometrics;
+mod calls;
+mod console;
 mod endpoint;
 mod error;
 mod image;
@@ -124,11 +126,17 @@ impl Vendor for Verifik {
     }
 
     fn admin_router(&self, core: &Arc<Core>) -> Router {
-        tokens::admin_routes().with_state(self.api(core))
+        tokens::admin_routes()
+            .merge(console::admin_routes())
+            .with_state(self.api(core))
     }
 
     fn openapi(&self) -> &'static crate::openapi::Part {
         &openapi::PART
+    }
+
+    fn console(&self) -> &'static crate::console::Part {
+        &console::PART
     }
 
     fn start(&self, _core: &Arc<Core>, _set: &mut JoinSet<()>) {}

@@ -23,6 +23,7 @@ const ROUTES: &[Route] = &[
     r("POST", "/v2/face-recognition/detect", TAG, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
     r("POST", "/v2/face-recognition/verify", TAG, "Not emulated: answers 501 NotImplemented", Some("Object"), J(501, "VerifikError")),
     r("POST", "/__admin/verifik/tokens/expire", ADMIN, "Make a Verifik token answer 403", Some("Object"), J(200, "Object")),
+    r("GET", "/__admin/verifik/calls", ADMIN, "The token's recent face-recognition calls with scores and decisions", None, J(200, "Object")),
     r("POST", "/__admin/verifik/tokens/unexpire", ADMIN, "Lift a Verifik token's expiry", Some("Object"), J(200, "Object")),
 ];
 

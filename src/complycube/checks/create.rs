@@ -289,6 +289,7 @@ async fn create(
                 complete_at: now.saturating_add(i64::try_from(delay).unwrap_or(i64::MAX)),
                 final_status,
                 scenario: selected.scenario.clone(),
+                scenario_source: selected.source,
                 enrolled: (!resolved.enrolled.is_empty())
                     .then(|| resolved.enrolled.into_boxed_slice()),
                 validated_outcome: None,
