@@ -170,7 +170,10 @@ async fn every_kind_of_state_survives_a_kill() {
         format!("/v1/checks/{}", pending["id"].as_str().unwrap()),
         format!("/v1/checks?clientId={client_id}"),
         // The console's view: which layer chose the scenario, the timeline.
-        format!("/__admin/complycube/checks/{}", pending["id"].as_str().unwrap()),
+        format!(
+            "/__admin/complycube/checks/{}",
+            pending["id"].as_str().unwrap()
+        ),
         "/v1/clients".to_owned(),
         "/__admin/clock".to_owned(),
         "/__admin/faults".to_owned(),
