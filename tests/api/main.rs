@@ -24,4 +24,5 @@ mod scenarios;
 mod sdk;
 mod transfer;
 mod verifik;
+mod verifik_gallery;
 mod webhooks;
