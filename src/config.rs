@@ -66,6 +66,27 @@ pub enum VerifikExpiredBody {
     App,
 }
 
+/// The shape of Verifik's `search-live-face` and `search-active-user` `data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifikSearchShape {
+    /// As the current docs show: `{persons, liveness_score}` and a bare array.
+    #[default]
+    Docs,
+    /// As Verifik's own demo app reads them: `{search, liveness}` and
+    /// `{persons, liveness}`.
+    Demo,
+}
+
+/// The shape of Verifik's `detect` `data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifikDetectShape {
+    /// `{faces: [{bounding_box, confidence, …}], face_count}` (the newest page).
+    #[default]
+    Faces,
+    /// An array of `{box, persons, landmarks, thumbnail, detection_score}` (legacy page).
+    Legacy,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum LogFormat {
     #[default]
@@ -200,6 +221,24 @@ pub struct Config {
     /// (Verifik's own demo client omits it).
     #[arg(long, env = "KYC_SANDBOX_VERIFIK_REQUIRE_SEARCH_MODE", default_value_t = true, action = clap::ArgAction::Set)]
     pub verifik_require_search_mode: bool,
+
+    /// Shape of Verifik search-live-face and search-active-user `data`.
+    #[arg(
+        long,
+        env = "KYC_SANDBOX_VERIFIK_SEARCH_SHAPE",
+        value_enum,
+        default_value_t
+    )]
+    pub verifik_search_shape: VerifikSearchShape,
+
+    /// Shape of Verifik detect `data`.
+    #[arg(
+        long,
+        env = "KYC_SANDBOX_VERIFIK_DETECT_SHAPE",
+        value_enum,
+        default_value_t
+    )]
+    pub verifik_detect_shape: VerifikDetectShape,
 
     /// Log format.
     #[arg(long, env = "KYC_SANDBOX_LOG_FORMAT", value_enum, default_value_t)]

@@ -46,5 +46,6 @@ mod verifik;
 
 pub use app::{AppState, build, serve};
 pub use config::{
-    Cli, Command, Config, LogFormat, StoreSpec, VerifikExpiredBody, VerifikMessages, VerifikShape,
+    Cli, Command, Config, LogFormat, StoreSpec, VerifikDetectShape, VerifikExpiredBody,
+    VerifikMessages, VerifikSearchShape, VerifikShape,
 };

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::audit::{self, Action, Change};
 use super::client_lists::list_by_client;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
@@ -121,6 +122,14 @@ async fn create_address(
             }
             t.addresses
                 .insert(address.id, Some(client_id), address.clone());
+            let change = Change::new(
+                "address",
+                address.id,
+                Some(client_id),
+                "createAddress",
+                Action::Create,
+            );
+            t.audit(now, change, None, audit::snapshot(&address));
             Ok(())
         })
         .await?;
@@ -176,6 +185,7 @@ async fn update_address(
                     ));
                 }
             }
+            let before = audit::snapshot(&*stored);
             let mut a = stored.clone();
             for (field, v) in [
                 (&mut a.kind, &input.kind),
@@ -202,6 +212,14 @@ async fn update_address(
             validate_address(&a)?;
             a.updated_at = now;
             *stored = a.clone();
+            let change = Change::new(
+                "address",
+                oid,
+                Some(a.client_id),
+                "updateAddress",
+                Action::Update,
+            );
+            t.audit(now, change, before, audit::snapshot(&a));
             Ok(a)
         })
         .await?;
@@ -221,6 +239,7 @@ async fn delete_address(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("address", &id)?;
+    let now = api.core.clocks.now(&key);
     let removed = api
         .store
         .write(&key, |t, _| {
@@ -230,9 +249,19 @@ async fn delete_address(
             if t.is_used_by_check(t.addresses.owner_of(&oid), &oid) {
                 return Err(ApiError::in_use("address", &id));
             }
-            t.addresses
+            let a = t
+                .addresses
                 .remove(&oid)
-                .ok_or_else(|| ApiError::not_found("address", &id))
+                .ok_or_else(|| ApiError::not_found("address", &id))?;
+            let change = Change::new(
+                "address",
+                oid,
+                Some(a.client_id),
+                "deleteAddress",
+                Action::Delete,
+            );
+            t.audit(now, change, audit::snapshot(&a), None);
+            Ok(a)
         })
         .await?;
     super::events::emit(

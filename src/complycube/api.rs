@@ -47,6 +47,18 @@ impl Api {
         };
         scenario::decide(&self.core.scenarios, &CcReplies, key, &req).await
     }
+
+    /// The scenario step for a request that concerns no client (lookups,
+    /// autofill): only armed scenarios and the header can apply.
+    pub(crate) async fn decide_plain(
+        &self,
+        key: &str,
+        endpoint: &str,
+        headers: &HeaderMap,
+    ) -> Result<Selected, Response> {
+        self.decide(key, endpoint, &scenario::NoFacts, headers, &[])
+            .await
+    }
 }
 
 impl FromRef<Api> for Arc<Core> {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::audit::{self, Action, Change};
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
 use super::list::{ListQuery, ListResponse, json_matches};
@@ -188,6 +189,14 @@ async fn create_client(
     api.store
         .write(&key, |t, _| {
             t.clients.insert(client.id, None, client.clone());
+            let change = Change::new(
+                "client",
+                client.id,
+                Some(client.id),
+                "createClient",
+                Action::Create,
+            );
+            t.audit(now, change, None, audit::snapshot(&client));
             Ok(())
         })
         .await?;
@@ -247,6 +256,7 @@ async fn update_client(
                 .get(&oid)
                 .cloned()
                 .ok_or_else(|| ApiError::not_found("client", &id))?;
+            let before = audit::snapshot(&copy);
             let client = &mut copy;
             if let Some(kind) = &input.kind {
                 let current = if client.kind == ClientType::Person {
@@ -322,6 +332,8 @@ async fn update_client(
             if let Some(stored) = t.clients.get_mut(&oid) {
                 *stored = copy.clone();
             }
+            let change = Change::new("client", oid, Some(oid), "updateClient", Action::Update);
+            t.audit(now, change, before, audit::snapshot(&copy));
             Ok(copy)
         })
         .await?;
@@ -341,6 +353,7 @@ async fn delete_client(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("client", &id)?;
+    let now = api.core.clocks.now(&key);
     let client = api
         .store
         .write(&key, |t, _| {
@@ -349,6 +362,8 @@ async fn delete_client(
                 .remove(&oid)
                 .ok_or_else(|| ApiError::not_found("client", &id))?;
             t.remove_client_data(&oid);
+            let change = Change::new("client", oid, Some(oid), "deleteClient", Action::Delete);
+            t.audit(now, change, audit::snapshot(&c), None);
             Ok(c)
         })
         .await?;

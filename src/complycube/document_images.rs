@@ -8,6 +8,7 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
 use super::api::{Api, Key};
+use super::audit::{self, Action, Change};
 use super::error::{ApiError, ApiResult, Json};
 use super::images::Download;
 use super::model::{DocumentImage, Side};
@@ -101,6 +102,7 @@ async fn upload_image(
                 .documents
                 .get_mut(&oid)
                 .ok_or_else(|| ApiError::not_found("document", &id))?;
+            let before = audit::snapshot(&*doc);
             let image_id = ObjectId::new(now);
             let image = DocumentImage {
                 id: image_id,
@@ -123,6 +125,14 @@ async fn upload_image(
             doc.updated_at = now;
             let doc = doc.clone();
             refresh_faces(t, oid);
+            let change = Change::new(
+                "document",
+                oid,
+                Some(doc.client_id),
+                "uploadDocumentImage",
+                Action::Update,
+            );
+            t.audit(now, change, before, audit::snapshot(&doc));
             Ok::<_, ApiError>((image, doc))
         })
         .await?;
@@ -204,6 +214,7 @@ async fn delete_image(
             if used {
                 return Err(ApiError::in_use("document", &id));
             }
+            let before = audit::snapshot(&*doc);
             for old in doc.images.iter().filter(|i| i.document_side == side) {
                 persist::delete_image(batch, &key, old.id);
             }
@@ -211,6 +222,14 @@ async fn delete_image(
             doc.updated_at = now;
             let doc = doc.clone();
             refresh_faces(t, oid);
+            let change = Change::new(
+                "document",
+                oid,
+                Some(doc.client_id),
+                "deleteDocumentImage",
+                Action::Update,
+            );
+            t.audit(now, change, before, audit::snapshot(&doc));
             Ok(doc)
         })
         .await?;

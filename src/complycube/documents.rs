@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::api::{Api, Key};
+use super::audit::{self, Action, Change};
 use super::client_lists::list_by_client;
 use super::document_images;
 use super::error::ApiResult;
@@ -114,6 +115,14 @@ async fn create_document(
                 return Err(ApiError::not_found("client", &raw_client));
             }
             t.documents.insert(doc.id, Some(client_id), doc.clone());
+            let change = Change::new(
+                "document",
+                doc.id,
+                Some(client_id),
+                "createDocument",
+                Action::Create,
+            );
+            t.audit(now, change, None, audit::snapshot(&doc));
             Ok(())
         })
         .await?;
@@ -164,6 +173,7 @@ async fn update_document(
                     ));
                 }
             }
+            let before = audit::snapshot(&*doc);
             if let Some(k) = &input.kind {
                 doc.kind.clone_from(k);
             }
@@ -177,7 +187,16 @@ async fn update_document(
                 doc.document_number.clone_from(&input.document_number);
             }
             doc.updated_at = now;
-            Ok(doc.clone())
+            let doc = doc.clone();
+            let change = Change::new(
+                "document",
+                oid,
+                Some(doc.client_id),
+                "updateDocument",
+                Action::Update,
+            );
+            t.audit(now, change, before, audit::snapshot(&doc));
+            Ok(doc)
         })
         .await?;
     super::events::emit(
@@ -196,6 +215,7 @@ async fn delete_document(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("document", &id)?;
+    let now = api.core.clocks.now(&key);
     let removed = api
         .store
         .write(&key, |t, _| {
@@ -210,6 +230,14 @@ async fn delete_document(
                 .remove(&oid)
                 .ok_or_else(|| ApiError::not_found("document", &id))?;
             t.forget_faces(|s| s.document_id == Some(oid));
+            let change = Change::new(
+                "document",
+                oid,
+                Some(doc.client_id),
+                "deleteDocument",
+                Action::Delete,
+            );
+            t.audit(now, change, audit::snapshot(&doc), None);
             Ok(doc)
         })
         .await?;

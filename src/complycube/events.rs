@@ -2,6 +2,9 @@
 //! lifecycle that raises `check.completed*` / `check.failed` when a check's
 //! completion time passes on its tenant's clock.
 //!
+//! Workflow sessions raise `workflow.session.completed` here too, once all
+//! their checks are complete.
+//!
 //! An event is `{id, type, resourceType, payload, createdAt}`; it is built
 //! and serialised once, then handed to the outbox with every enabled webhook
 //! subscribed to its type (or to `*`).
@@ -13,6 +16,8 @@ use serde_json::{Value, json};
 use super::api::Api;
 use super::error::ApiError;
 use super::model::{Address, Client, Document};
+use super::workflow_session::Stage;
+use super::workflow_view::payload as session_payload;
 use crate::delivery::Event;
 use crate::ids::{Millis, ObjectId, iso_millis};
 use crate::persist::Ack;
@@ -23,7 +28,7 @@ pub(crate) const VENDOR: &str = "complycube";
 /// Queues `event_type` with `payload` for the tenant's matching webhooks
 /// (those that existed by `at_or_before`, when given) and returns the
 /// commit of the queued deliveries to wait for.
-fn enqueue(
+pub(crate) fn enqueue(
     api: &Api,
     key: &str,
     event_type: &str,
@@ -36,7 +41,11 @@ fn enqueue(
     }
     let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
-    let resource_type = event_type.split('.').next().unwrap_or(event_type);
+    let resource_type = if event_type.starts_with("workflow.session.") {
+        "workflowSession"
+    } else {
+        event_type.split('.').next().unwrap_or(event_type)
+    };
     let subject = payload["id"].as_str().map(str::to_owned);
     let body = json!({
         "id": id,
@@ -169,12 +178,16 @@ pub(crate) fn check_due(api: &Api, key: &str, id: ObjectId) -> Ack {
             c.events_raised = true;
         }
     });
+    if let Some(client) = check["clientId"].as_str().and_then(ObjectId::parse) {
+        acks.push(check_completed(api, key, client, id));
+    }
     Ack::all(acks)
 }
 
 /// After a restart: every stored check not yet complete is scheduled again,
 /// and every complete one whose events were not raised raises them now.
 pub(crate) fn resume(api: &Api) {
+    resume_sessions(api);
     for key in api.store.tenant_keys() {
         let now = api.core.clocks.now(&key);
         let pending: Vec<(ObjectId, Millis, bool)> = api.store.read(&key, |t| {
@@ -190,6 +203,57 @@ pub(crate) fn resume(api: &Api) {
             } else {
                 api.lifecycle.schedule(&key, at, id);
             }
+        }
+    }
+}
+
+/// Raises `workflow.session.completed`, once, when the session's checks
+/// are all complete (to the webhooks that existed then).
+pub(crate) fn session_due(api: &Api, key: &str, id: ObjectId) -> Ack {
+    let now = api.core.clocks.now(key);
+    let due: Option<(serde_json::Value, Millis)> = api.store.read(key, |t| {
+        let s = t.workflow_sessions.get(&id)?;
+        if s.events_raised || t.webhooks.is_empty() {
+            return None;
+        }
+        let at = s.completed_at(t, now)?;
+        Some((session_payload(t, s, now), at))
+    });
+    let Some((body, at)) = due else {
+        return Ack::done();
+    };
+    let ack = enqueue(api, key, "workflow.session.completed", body, Some(at));
+    api.store.write_detached(key, |t, _| {
+        if let Some(s) = t.workflow_sessions.get_mut(&id) {
+            s.events_raised = true;
+        }
+    });
+    ack
+}
+
+/// A check completed: its session may be complete now.
+pub(crate) fn check_completed(api: &Api, key: &str, client: ObjectId, check: ObjectId) -> Ack {
+    let session = api.store.read(key, |t| {
+        t.workflow_sessions
+            .of_owner(&client)
+            .find(|s| s.checks.contains(&check))
+            .map(|s| s.id)
+    });
+    session.map_or_else(Ack::done, |id| session_due(api, key, id))
+}
+
+/// After a restart: sessions whose completion was not raised raise it.
+fn resume_sessions(api: &Api) {
+    for key in api.store.tenant_keys() {
+        let ids: Vec<ObjectId> = api.store.read(&key, |t| {
+            t.workflow_sessions
+                .iter_oldest()
+                .filter(|s| s.stage == Stage::Processing && !s.events_raised)
+                .map(|s| s.id)
+                .collect()
+        });
+        for id in ids {
+            let _ = session_due(api, &key, id);
         }
     }
 }

@@ -10,7 +10,13 @@ const CHECK_TYPES: &[&str] = &CheckType::NAMES;
 
 pub(crate) static VOCABULARY: Vocabulary = Vocabulary {
     vendor: "complycube",
-    endpoints: &["checks", "riskProfile"],
+    endpoints: &[
+        "checks",
+        "riskProfile",
+        "workflowSessions",
+        "lookup",
+        "autofill",
+    ],
     facts: &[
         Key {
             path: "checkType",

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::audit::{self, Action, Change};
 use super::client_lists::list_by_client;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
@@ -79,6 +80,14 @@ async fn create_live_photo(
                 return Err(ApiError::not_found("client", &raw_client));
             }
             t.live_photos.insert(id, Some(client_id), photo.clone());
+            let change = Change::new(
+                "livePhoto",
+                id,
+                Some(client_id),
+                "createLivePhoto",
+                Action::Create,
+            );
+            t.audit(now, change, None, audit::snapshot(&photo));
             t.record_face(
                 photo.blob.sha256,
                 FaceSighting {
@@ -135,6 +144,7 @@ async fn delete_live_photo(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("live photo", &id)?;
+    let now = api.core.clocks.now(&key);
     api.store
         .write(&key, |t, _| {
             if !t.live_photos.contains(&oid) {
@@ -143,7 +153,16 @@ async fn delete_live_photo(
             if t.is_used_by_check(t.live_photos.owner_of(&oid), &oid) {
                 return Err(ApiError::in_use("live photo", &id));
             }
-            t.live_photos.remove(&oid);
+            if let Some(p) = t.live_photos.remove(&oid) {
+                let change = Change::new(
+                    "livePhoto",
+                    oid,
+                    Some(p.client_id),
+                    "deleteLivePhoto",
+                    Action::Delete,
+                );
+                t.audit(now, change, audit::snapshot(&p), None);
+            }
             t.forget_faces(|s| s.live_photo_id == Some(oid));
             Ok(())
         })

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::api::Api;
 use super::api::Key;
+use super::audit::{self, Action, Change};
 use super::client_lists::list_by_client;
 use super::error::ApiResult;
 use super::error::{ApiError, Json};
@@ -47,7 +48,7 @@ pub(crate) struct LiveVideoInput {
 }
 
 /// The challenges of ComplyCube's live video example.
-fn default_challenges() -> Vec<Challenge> {
+pub(crate) fn default_challenges() -> Vec<Challenge> {
     vec![
         Challenge {
             kind: "voice".into(),
@@ -135,6 +136,7 @@ async fn delete_live_video(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("live video", &id)?;
+    let now = api.core.clocks.now(&key);
     api.store
         .write(&key, |t, _| {
             if !t.live_videos.contains(&oid) {
@@ -143,7 +145,16 @@ async fn delete_live_video(
             if t.is_used_by_check(t.live_videos.owner_of(&oid), &oid) {
                 return Err(ApiError::in_use("live video", &id));
             }
-            t.live_videos.remove(&oid);
+            if let Some(v) = t.live_videos.remove(&oid) {
+                let change = Change::new(
+                    "liveVideo",
+                    oid,
+                    Some(v.client_id),
+                    "deleteLiveVideo",
+                    Action::Delete,
+                );
+                t.audit(now, change, audit::snapshot(&v), None);
+            }
             Ok(StatusCode::NO_CONTENT)
         })
         .await

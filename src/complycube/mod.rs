@@ -7,8 +7,13 @@
 //!
 //! Tenancy: the raw `Authorization` value (or `Bearer <key>`) is the tenant.
 
+mod account;
 mod addresses;
 mod api;
+mod audit;
+mod audit_log;
+mod autofill;
+mod capture;
 mod check;
 mod check_options;
 mod check_type;
@@ -21,24 +26,36 @@ mod documents;
 mod error;
 mod events;
 mod facts;
+mod flow;
+mod flow_complete;
+mod flow_session;
 mod images;
 mod list;
 mod live_photos;
 mod live_videos;
+mod lookup;
 mod model;
 mod openapi;
 mod persist;
+mod persist_activity;
 mod preconditions;
 mod render;
 mod reports;
 mod results;
 mod risk;
+mod sample_image;
+mod static_lists;
 mod store;
+mod team;
 mod tenant;
 mod tokens;
 mod validate;
 mod webhook;
 mod webhooks;
+mod workflow_run;
+mod workflow_session;
+mod workflow_sessions;
+mod workflow_view;
 
 use std::sync::Arc;
 
@@ -124,6 +141,14 @@ impl Vendor for ComplyCube {
             .merge(tokens::routes())
             .merge(checks::routes())
             .merge(webhooks::routes())
+            .merge(flow::routes())
+            .merge(workflow_sessions::routes())
+            .merge(static_lists::routes())
+            .merge(lookup::routes())
+            .merge(autofill::routes())
+            .merge(account::routes())
+            .merge(team::routes())
+            .merge(audit_log::routes())
             .fallback(unknown_route)
             .method_not_allowed_fallback(method_not_allowed)
             .layer(CatchPanicLayer::custom(|_| {
@@ -136,6 +161,8 @@ impl Vendor for ComplyCube {
         live_videos::admin_routes()
             .merge(checks::admin_routes())
             .merge(console::admin_routes())
+            .merge(workflow_sessions::admin_routes())
+            .merge(flow_complete::admin_routes())
             .with_state(self.api(core))
     }
 

@@ -65,6 +65,22 @@ const ROUTES: &[Route] = &[
     r("PUT", "/v1/webhooks/{id}", TAG, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
     r("PATCH", "/v1/webhooks/{id}", TAG, "Update a webhook (alias of POST)", Some("Object"), J(200, "Object")),
     r("DELETE", "/v1/webhooks/{id}", TAG, "Delete a webhook", None, Empty(204)),
+    r("POST", "/v1/flow/sessions", TAG, "Create a hosted Flow session (workflowTemplateId or checkTypes) → {redirectUrl}", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/workflowSessions", TAG, "List workflow sessions (filters clientId, workflowTemplateId, status, outcome, …)", None, J(200, "Page")),
+    r("GET", "/v1/workflowSessions/{id}", TAG, "Get a workflow session", None, J(200, "Object")),
+    r("POST", "/v1/workflowSessions/{id}/complete", TAG, "Complete a started workflow session → {status: processing}", None, J(200, "Object")),
+    r("POST", "/v1/workflowSessions/{id}/cancel", TAG, "Cancel a started workflow session → {status: cancelled}", None, J(200, "Object")),
+    r("GET", "/v1/static/screeningLists", TAG, "The screening lists, alphabetical (an array of names)", None, J(200, "StringList")),
+    r("GET", "/v1/static/supportedDocuments", TAG, "The documents Document Checks support, per issuing country", None, J(200, "ObjectList")),
+    r("POST", "/v1/lookup/companies", TAG, "Search companies (companyName, incorporationCountry) → {items}", Some("Object"), J(200, "Page")),
+    r("GET", "/v1/lookup/companies/{id}", TAG, "Get a company's details", None, J(200, "Object")),
+    r("POST", "/v1/lookup/addresses", TAG, "Search addresses (line, postalCode, country) → {items}", Some("Object"), J(200, "Page")),
+    r("POST", "/v1/autofill", TAG, "Extract data and images from an identity document image", Some("Object"), J(200, "Object")),
+    r("GET", "/v1/accountInfo", TAG, "The account: username, plan, remainingCredit", None, J(200, "Object")),
+    r("GET", "/v1/teamMembers", TAG, "List team members (filter role, …)", None, J(200, "Page")),
+    r("GET", "/v1/teamMembers/{id}", TAG, "Get a team member", None, J(200, "Object")),
+    r("GET", "/v1/auditLogs", TAG, "List the key's audit log (filters resourceType, resourceId, clientId, trigger, action, memberId)", None, J(200, "Page")),
+    r("GET", "/v1/auditLogs/{id}", TAG, "Get an audit log entry with its diff", None, J(200, "Object")),
     r("POST", "/__admin/complycube/liveVideos", ADMIN, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
     r("POST", "/__admin/complycube/checks", ADMIN, "Run a ComplyCube check as a workflow session does (eid_check, device_intelligence_check are workflow-only)", Some("Object"), J(200, "Object")),
     r("GET", "/__admin/complycube/clients", ADMIN, "Console: search clients (?q= name, email, external id or id)", None, J(200, "Object")),
@@ -73,6 +89,11 @@ const ROUTES: &[Route] = &[
     r("GET", "/__admin/complycube/checks/{id}", ADMIN, "Console: a check with its scenario, timeline and deliveries", None, J(200, "Object")),
     r("POST", "/__admin/complycube/checks/complete-pending", ADMIN, "Move the clock so every pending check completes now", None, J(200, "Object")),
     r("GET", "/__admin/complycube/webhooks", ADMIN, "Console: the tenant's webhooks", None, J(200, "Object")),
+    r("POST", "/__admin/complycube/workflowSessions", ADMIN, "Start a ComplyCube workflow session as a capture SDK does (clientId, workflowTemplateId?, checkTypes?, documentType?, issuingCountry?)", Some("Object"), J(200, "Object")),
+    r("GET", "/__admin/flow/{id}", ADMIN, "The hosted Flow page a redirectUrl points at (its random id is the credential; no key needed)", None, J(200, "Object")),
+    r("GET", "/__admin/complycube/flow/sessions/{id}", ADMIN, "A hosted Flow session as the sandbox keeps it", None, J(200, "Object")),
+    r("POST", "/__admin/complycube/flow/sessions/{id}/complete", ADMIN, "Complete a hosted Flow session as the client would (outcome?, checkTypes?, documentType?, issuingCountry?) → {redirectUrl: successUrl, …}", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/complycube/flow/sessions/{id}/cancel", ADMIN, "Cancel a hosted Flow session as the client would → {redirectUrl: cancelUrl, …}", None, J(200, "Object")),
 ];
 
 pub(crate) static PART: Part = Part {
@@ -109,6 +130,14 @@ fn schemas() -> Map<String, Value> {
             }),
             &["items"],
         ),
+    );
+    m.insert(
+        "StringList".into(),
+        json!({"type": "array", "items": {"type": "string"}}),
+    );
+    m.insert(
+        "ObjectList".into(),
+        json!({"type": "array", "items": {"type": "object"}}),
     );
     m.insert(
         "ClientInput".into(),

@@ -355,6 +355,7 @@ pub(crate) fn drain(t: &mut Tenant, tenant: &str, durable: &Durable, batch: &mut
             None => batch.delete(tenant, CHECK, &id.to_string()),
         }
     }
+    super::persist_activity::drain(t, tenant, durable, batch);
 }
 
 fn parse<'a, T: Deserialize<'a>>(r: &'a Record) -> Result<T, String> {
@@ -419,7 +420,11 @@ pub(crate) fn restore(
                 w.secret = stored.secret;
                 t.webhooks.insert(w.id, None, w);
             }
-            other => return Err(format!("unknown record kind '{other}'")),
+            other => {
+                if !super::persist_activity::restore_one(t, r, scenarios)? {
+                    return Err(format!("unknown record kind '{other}'"));
+                }
+            }
         }
     }
     for r in images {
@@ -508,6 +513,7 @@ pub(crate) fn export(t: &Tenant, tenant: &str) -> Vec<Record> {
     for w in t.webhooks.iter_oldest() {
         out.push(webhook_record(tenant, w));
     }
+    out.extend(super::persist_activity::export(t, tenant, &mut digests));
     out
 }
 
@@ -528,6 +534,6 @@ pub(crate) fn contains(t: &Tenant, r: &Record) -> bool {
         LIVE_VIDEO => t.live_videos.contains(&id),
         CHECK => t.checks.contains(&id),
         WEBHOOK => t.webhooks.contains(&id),
-        _ => false,
+        _ => super::persist_activity::contains(t, r),
     }
 }

@@ -23,6 +23,9 @@ static EMPTY: LazyLock<Tenant> = LazyLock::new(Tenant::default);
 pub(crate) struct Store {
     tenants: RwLock<HashMap<String, Arc<Mutex<Tenant>>>>,
     durable: Arc<Durable>,
+    /// Which tenant each hosted Flow session belongs to: its page is
+    /// reached by the session's random id alone.
+    flows: RwLock<HashMap<ObjectId, String>>,
 }
 
 fn lock(t: &Mutex<Tenant>) -> std::sync::MutexGuard<'_, Tenant> {
@@ -34,6 +37,7 @@ impl Store {
         Store {
             tenants: RwLock::default(),
             durable,
+            flows: RwLock::default(),
         }
     }
 
@@ -112,6 +116,23 @@ impl Store {
         });
     }
 
+    /// Remembers that a Flow session belongs to `tenant`.
+    pub(crate) fn index_flow(&self, id: ObjectId, tenant: &str) {
+        self.flows
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tenant.to_owned());
+    }
+
+    /// The tenant a Flow session belongs to.
+    pub(crate) fn flow_tenant(&self, id: &ObjectId) -> Option<String> {
+        self.flows
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+
     /// Every tenant that has written something.
     pub(crate) fn tenant_keys(&self) -> Vec<String> {
         self.tenants
@@ -129,10 +150,18 @@ impl TenantData for Store {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .remove(tenant);
+        self.flows
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, t| t != tenant);
     }
 
     fn reset_all(&self) {
         self.tenants
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.flows
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
@@ -150,7 +179,11 @@ impl TenantData for Store {
         let mut map = self.tenants.write().unwrap_or_else(|e| e.into_inner());
         for (tenant, list) in by_tenant {
             let t = map.entry(tenant.to_owned()).or_default().clone();
-            persist::restore(&mut lock(&t), &list, ctx.scenarios)?;
+            let mut guard = lock(&t);
+            persist::restore(&mut guard, &list, ctx.scenarios)?;
+            for s in guard.flow_sessions.iter_oldest() {
+                self.index_flow(s.id, tenant);
+            }
         }
         Ok(())
     }
@@ -182,6 +215,9 @@ impl TenantData for Store {
                     ("live photos", t.live_photos.len()),
                     ("live videos", t.live_videos.len()),
                     ("webhooks", t.webhooks.len()),
+                    ("flow sessions", t.flow_sessions.len()),
+                    ("workflow sessions", t.workflow_sessions.len()),
+                    ("audit log entries", t.audit_log.len()),
                 ]
                 .into_iter()
                 .filter(|(_, n)| *n > 0)

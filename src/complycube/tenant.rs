@@ -3,9 +3,12 @@
 
 use std::collections::HashMap;
 
+use super::audit::AuditEntry;
 use super::check::Check;
+use super::flow_session::FlowSession;
 use super::model::{Address, Client, Document, LivePhoto, LiveVideo};
 use super::webhook::Webhook;
+use super::workflow_session::WorkflowSession;
 use crate::delivery::NewDelivery;
 use crate::ids::{Millis, ObjectId};
 use crate::store::Table;
@@ -27,6 +30,10 @@ pub(crate) struct Tenant {
     pub(crate) live_videos: Table<LiveVideo>,
     pub(crate) checks: Table<Check>,
     pub(crate) webhooks: Table<Webhook>,
+    pub(crate) flow_sessions: Table<FlowSession>,
+    pub(crate) workflow_sessions: Table<WorkflowSession>,
+    /// The key's own changes, newest last, bounded ([`super::audit`]).
+    pub(crate) audit_log: Table<AuditEntry>,
     /// Image SHA-256 → the places those bytes were uploaded.
     pub(crate) faces: HashMap<[u8; 32], Vec<FaceSighting>>,
 }
@@ -63,6 +70,9 @@ impl Tenant {
         self.live_videos.take_dirty();
         self.checks.take_dirty();
         self.webhooks.take_dirty();
+        self.flow_sessions.take_dirty();
+        self.workflow_sessions.take_dirty();
+        self.audit_log.take_dirty();
     }
 
     /// Removes everything owned by a client (client deletion).
@@ -81,6 +91,12 @@ impl Tenant {
         }
         for id in self.checks.ids_of_owner(client) {
             self.checks.remove(&id);
+        }
+        for id in self.flow_sessions.ids_of_owner(client) {
+            self.flow_sessions.remove(&id);
+        }
+        for id in self.workflow_sessions.ids_of_owner(client) {
+            self.workflow_sessions.remove(&id);
         }
         for list in self.faces.values_mut() {
             list.retain(|s| s.client_id != *client);

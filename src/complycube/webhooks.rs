@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::Api;
 use super::api::Key;
+use super::audit::{self, Action, Change};
 use super::error::{ApiError, Json};
 use super::list::{ListQuery, ListResponse};
 use super::validate;
@@ -134,6 +135,8 @@ async fn create_webhook(
                 ));
             }
             t.webhooks.insert(webhook.id, None, webhook.clone());
+            let change = Change::new("webhook", webhook.id, None, "createWebhook", Action::Create);
+            t.audit(now, change, None, audit::snapshot(&webhook));
             Ok(())
         })
         .await?;
@@ -179,6 +182,7 @@ async fn update_webhook(
                 .webhooks
                 .get_mut(&oid)
                 .ok_or_else(|| ApiError::not_found("webhook", &id))?;
+            let before = audit::snapshot(&*w);
             if let Some(u) = url {
                 w.url = u;
             }
@@ -192,7 +196,10 @@ async fn update_webhook(
                 w.description = Some(d).filter(|d| !d.is_empty());
             }
             w.updated_at = now;
-            Ok(axum::Json(w.clone()))
+            let w = w.clone();
+            let change = Change::new("webhook", oid, None, "updateWebhook", Action::Update);
+            t.audit(now, change, before, audit::snapshot(&w));
+            Ok(axum::Json(w))
         })
         .await
 }
@@ -203,11 +210,16 @@ async fn delete_webhook(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let oid = validate::id("webhook", &id)?;
+    let now = api.core.clocks.now(&key);
     api.store
         .write(&key, |t, _| {
-            t.webhooks
+            let w = t
+                .webhooks
                 .remove(&oid)
-                .ok_or_else(|| ApiError::not_found("webhook", &id))
+                .ok_or_else(|| ApiError::not_found("webhook", &id))?;
+            let change = Change::new("webhook", oid, None, "deleteWebhook", Action::Delete);
+            t.audit(now, change, audit::snapshot(&w), None);
+            Ok(())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -34,6 +34,9 @@ pub(crate) enum Source {
     Header,
     Fixture,
     Default,
+    /// Chosen by the caller itself (a sandbox-only completion that names
+    /// the outcome it wants).
+    Given,
 }
 
 impl Source {
@@ -54,6 +57,7 @@ impl Source {
             Source::Header => "header",
             Source::Fixture => "fixture",
             Source::Default => "default",
+            Source::Given => "given",
         }
     }
 }
@@ -63,6 +67,15 @@ static NO_EFFECT: LazyLock<Effect> = LazyLock::new(Effect::default);
 impl Selected {
     pub(crate) fn effect(&self) -> &Effect {
         self.scenario.as_ref().map_or(&NO_EFFECT, |s| &s.effect)
+    }
+
+    /// A decision made by the caller instead of the engine (`None`: the
+    /// default, whatever fixture rules would match).
+    pub(crate) fn given(scenario: Option<Arc<Scenario>>) -> Self {
+        Selected {
+            scenario,
+            source: Source::Given,
+        }
     }
 
     /// The name the journal records: the scenario's, or `default`.

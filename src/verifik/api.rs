@@ -1,126 +1,18 @@
-//! What every Verifik handler is given (the core and this vendor's store),
-//! the token extractor that picks the tenant, and the per-tenant store.
+//! What every Verifik handler is given (the core and this vendor's
+//! store) and the token extractor that picks the tenant.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Response;
 
-use super::calls::CallLog;
 use super::error::{VerifikError, VerifikReplies};
+use super::store::Store;
 use crate::core::Core;
-use crate::persist::{Ack, Durable, Record};
 use crate::scenario::{self, NoFacts, Selected};
-use crate::tenant::{RestoreContext, TenantData, tenant_key};
-
-/// The record kind of a token marked expired.
-const EXPIRED: &str = "verifik.expired";
-
-/// Per-tenant Verifik state: which tokens are marked expired (a token is
-/// its own tenant, so the mark lives under the token it concerns) and each
-/// token's recent calls (in memory only, bounded, like the journal).
-pub(crate) struct Store {
-    expired: Mutex<HashSet<String>>,
-    durable: Arc<Durable>,
-    pub(crate) calls: CallLog,
-}
-
-impl Store {
-    pub(crate) fn new(durable: Arc<Durable>) -> Self {
-        Store {
-            expired: Mutex::default(),
-            durable,
-            calls: CallLog::default(),
-        }
-    }
-
-    /// Marks the token expired; returns the commit to wait for.
-    pub(crate) fn expire(&self, token: &str) -> Ack {
-        let mut set = self.lock();
-        set.insert(token.to_owned());
-        let mut batch = self.durable.batch();
-        batch.put(token, EXPIRED, token, None, &true, None);
-        self.durable.submit(batch)
-    }
-
-    /// Lifts the mark: whether the token was marked, and the commit.
-    pub(crate) fn unexpire(&self, token: &str) -> (bool, Ack) {
-        let mut set = self.lock();
-        let was = set.remove(token);
-        let mut batch = self.durable.batch();
-        batch.delete(token, EXPIRED, token);
-        (was, self.durable.submit(batch))
-    }
-
-    pub(crate) fn is_expired(&self, token: &str) -> bool {
-        self.lock().contains(token)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.expired.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl TenantData for Store {
-    fn reset_tenant(&self, tenant: &str) {
-        self.lock().remove(tenant);
-        self.calls.forget(tenant);
-    }
-
-    fn reset_all(&self) {
-        self.lock().clear();
-        self.calls.forget_all();
-    }
-
-    fn census(&self) -> crate::tenant::Census {
-        let mut out: crate::tenant::Census = self
-            .calls
-            .counts()
-            .into_iter()
-            .map(|(t, n)| (t, vec![("face-recognition calls", n)]))
-            .collect();
-        for token in self.lock().iter() {
-            match out.iter_mut().find(|(t, _)| t == token) {
-                Some((_, counts)) => counts.push(("expired token", 1)),
-                None => out.push((token.clone(), vec![("expired token", 1)])),
-            }
-        }
-        out
-    }
-
-    fn owns(&self, kind: &str) -> bool {
-        kind == EXPIRED
-    }
-
-    fn restore(&self, records: &[&Record], _: &RestoreContext<'_>) -> Result<(), String> {
-        let mut set = self.lock();
-        for r in records {
-            set.insert(r.id.clone());
-        }
-        Ok(())
-    }
-
-    fn export(&self, tenant: &str) -> Vec<Record> {
-        if !self.is_expired(tenant) {
-            return Vec::new();
-        }
-        vec![Record {
-            tenant: tenant.to_owned(),
-            kind: EXPIRED.to_owned(),
-            id: tenant.to_owned(),
-            owner: None,
-            body: b"true".to_vec(),
-            data: None,
-        }]
-    }
-
-    fn contains(&self, r: &Record) -> bool {
-        r.kind == EXPIRED && self.is_expired(&r.id)
-    }
-}
+use crate::tenant::tenant_key;
 
 /// The Verifik emulation's shared state; cheap to clone.
 #[derive(Clone)]

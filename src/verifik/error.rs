@@ -94,13 +94,60 @@ impl VerifikError {
         )
     }
 
-    /// 501 for a Verifik endpoint this sandbox does not emulate.
-    pub(crate) fn not_emulated(method: &str, path: &str) -> Self {
-        Self::coded(
-            StatusCode::NOT_IMPLEMENTED,
-            "NotImplemented",
-            format!("{method} {path} is not emulated by kyc-sandbox"),
+    /// 404 on the person routes: `{"error":"Person not found","message":"PERSON_NOT_FOUND"}`.
+    pub(crate) fn person_not_found() -> Self {
+        VerifikError {
+            status: StatusCode::NOT_FOUND,
+            body: json!({"error": "Person not found", "message": "PERSON_NOT_FOUND"}),
+        }
+    }
+
+    /// 404 for an unknown collection id or code.
+    pub(crate) fn invalid_collection() -> Self {
+        Self::messaged(StatusCode::NOT_FOUND, "invalid_collection", "ERROR")
+    }
+
+    /// 412: name and date of birth already enrolled in the collection;
+    /// `data` is the existing person.
+    pub(crate) fn person_already_set(existing: Value) -> Self {
+        VerifikError {
+            status: StatusCode::PRECONDITION_FAILED,
+            body: json!({"message": "person_already_set", "code": "PreconditionFailed", "data": existing}),
+        }
+    }
+
+    /// 409: a face-engine outcome in `{message, code: "ERROR"}`
+    /// (`409:duplicated_person`, `liveness_failed`).
+    pub(crate) fn engine(message: &str) -> Self {
+        Self::messaged(StatusCode::CONFLICT, message, "ERROR")
+    }
+
+    /// 409 for a list query Verifik refuses.
+    pub(crate) fn invalid_parameters() -> Self {
+        Self::messaged(
+            StatusCode::CONFLICT,
+            "Invalid query parameters",
+            "INVALID_PARAMETERS",
         )
+    }
+
+    /// 409 `MissingParameter` with Verifik's key order for the person
+    /// lookup (`{message, code}`).
+    pub(crate) fn lookup_parameter(message: &str) -> Self {
+        Self::messaged(StatusCode::CONFLICT, message, "MissingParameter")
+    }
+
+    /// The collection routes' 401/403: `{"message":"Access forbidden","code":"Forbidden"}`.
+    pub(crate) fn access_forbidden(status: StatusCode) -> Self {
+        Self::messaged(status, "Access forbidden", "Forbidden")
+    }
+
+    /// The collection routes' 400: `{"error":"Invalid request"}`.
+    pub(crate) fn invalid_request() -> Self {
+        VerifikError {
+            status: StatusCode::BAD_REQUEST,
+            body: json!({"error": "Invalid request"}),
+        }
     }
 
     /// The standard body for a status a scenario asks for without a body.

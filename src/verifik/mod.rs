@@ -1,23 +1,32 @@
 //! Verifik `/v2/face-recognition` emulation, as a vendor plug-in.
 //!
 //! Emulated: `compare-with-liveness` (the primary target), `compare`,
-//! `compare-live`, `liveness` and `liveness-score` ([`biometrics`]). The
-//! search, detect and verify endpoints answer 501 in Verifik's shape; any
-//! other path under `/v2`, a wrong method, bad JSON, an oversized body or a
-//! panic also answers Verifik's flat `{code, message}` JSON.
+//! `compare-live`, `liveness` and `liveness-score` ([`biometrics`]); the
+//! face gallery — collections ([`collections`]), persons ([`enroll`],
+//! [`persons`]) — with 1:N search and verify ([`search`]) and face
+//! detection ([`detect`]). Any other path under `/v2`, a wrong method, bad
+//! JSON, an oversized body or a panic answers Verifik's flat JSON too.
 //!
 //! Tenancy: the token (`Bearer <t>`, `JWT <t>` or a bare `<t>`) is the tenant.
 
 mod api;
 mod biometrics;
 mod calls;
+mod collections;
 mod console;
+mod detect;
 mod endpoint;
+mod enroll;
 mod error;
+mod gallery;
 mod image;
 mod openapi;
+mod persons;
 mod render;
+mod request;
 mod score;
+mod search;
+mod store;
 mod tokens;
 mod validate;
 
@@ -26,12 +35,12 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{OriginalUri, Request};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use tokio::task::JoinSet;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use self::api::{Api, Store};
+use self::api::Api;
 use self::error::{VerifikError, VerifikReplies};
+use self::store::Store;
 use crate::config::Config;
 use crate::core::Core;
 use crate::delivery::Directory;
@@ -42,24 +51,39 @@ use crate::scenario::{Key, Kind, Vocabulary};
 use crate::tenant::TenantData;
 use crate::vendor::Vendor;
 
-/// Verifik endpoints this sandbox knows but does not emulate (501).
-const NOT_EMULATED: &[&str] = &[
-    "/face-recognition/search",
-    "/face-recognition/search-live-face",
-    "/face-recognition/search-active-user",
-    "/face-recognition/search/crops",
-    "/face-recognition/detect",
-    "/face-recognition/verify",
+/// Every endpoint scenarios may name in `match.endpoint`.
+const ENDPOINTS: [&str; 14] = [
+    endpoint::ENDPOINTS[0],
+    endpoint::ENDPOINTS[1],
+    endpoint::ENDPOINTS[2],
+    endpoint::ENDPOINTS[3],
+    endpoint::ENDPOINTS[4],
+    "search",
+    "search/crops",
+    "search-live-face",
+    "search-active-user",
+    "verify",
+    "detect",
+    "persons",
+    "persons/search-live-face",
+    "collections",
 ];
 
 /// What Verifik scenarios may match on and set.
 static VOCABULARY: Vocabulary = Vocabulary {
     vendor: "verifik",
-    endpoints: &endpoint::ENDPOINTS,
+    endpoints: &ENDPOINTS,
     facts: &[],
     effects: &[
         Key::effect("scores.comparison", Kind::Number { min: 0.0, max: 1.0 }),
         Key::effect("scores.liveness", Kind::Number { min: 0.0, max: 1.0 }),
+        Key::effect(
+            "faceCount",
+            Kind::Number {
+                min: 0.0,
+                max: detect::MAX_FACES,
+            },
+        ),
     ],
 };
 
@@ -113,11 +137,13 @@ impl Vendor for Verifik {
     }
 
     fn router(&self, core: &Arc<Core>) -> Router {
-        let mut r = biometrics::routes();
-        for path in NOT_EMULATED {
-            r = r.route(path, post(not_emulated));
-        }
-        r.fallback(unknown_route)
+        biometrics::routes()
+            .merge(collections::routes())
+            .merge(enroll::routes())
+            .merge(persons::routes())
+            .merge(search::routes())
+            .merge(detect::routes())
+            .fallback(unknown_route)
             .method_not_allowed_fallback(method_not_allowed)
             .layer(CatchPanicLayer::custom(|_| {
                 VerifikError::internal().into_response()
@@ -163,8 +189,4 @@ async fn method_not_allowed(req: Request) -> Response {
     let mut res = VerifikError::method_not_allowed(req.method().as_str()).into_response();
     res.extensions_mut().insert(UnknownRoute);
     res
-}
-
-async fn not_emulated(req: Request) -> Response {
-    VerifikError::not_emulated(req.method().as_str(), &full_path(&req)).into_response()
 }

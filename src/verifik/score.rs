@@ -12,6 +12,31 @@ pub(crate) const COMPARE_RANGE: (f64, f64) = (0.86, 0.99);
 /// Liveness scores fall in this range.
 pub(crate) const LIVENESS_RANGE: (f64, f64) = (0.70, 0.99);
 
+/// Faces that are not the same image score in this range in a 1:N search
+/// or a verify: below the lowest `min_score` Verifik accepts (0.2), so only
+/// the enrolled image itself is found.
+pub(crate) const SEARCH_MISS_RANGE: (f64, f64) = (0.02, 0.19);
+
+/// The similarity of a probe to an enrolled person's faces: 1 for the same
+/// image, a stable low score otherwise.
+pub(crate) fn similarity(probes: &[[u8; 32]], enrolled: &[[u8; 32]]) -> f64 {
+    let mut best: f64 = 0.0;
+    for p in probes {
+        for e in enrolled {
+            if p == e {
+                return 1.0;
+            }
+            let h = Sha256::new()
+                .chain_update(b"verifik-search")
+                .chain_update(p)
+                .chain_update(e)
+                .finalize();
+            best = best.max(in_range(SEARCH_MISS_RANGE, &h));
+        }
+    }
+    best
+}
+
 /// The best score of any probe against any gallery image (1:N), 1 when a pair is identical.
 pub(crate) fn comparison(probes: &[[u8; 32]], gallery: &[[u8; 32]]) -> f64 {
     let mut best: f64 = 0.0;
@@ -64,6 +89,12 @@ mod tests {
         let s = comparison(&[a], &[b]);
         assert!((COMPARE_RANGE.0..=COMPARE_RANGE.1).contains(&s), "{s}");
         assert_eq!(s, comparison(&[a], &[b]));
+        assert_eq!(similarity(&[a], &[b, a]), 1.0);
+        let miss = similarity(&[a], &[b]);
+        assert!(
+            (SEARCH_MISS_RANGE.0..=SEARCH_MISS_RANGE.1).contains(&miss),
+            "{miss}"
+        );
         let l = liveness(&a);
         assert!((LIVENESS_RANGE.0..=LIVENESS_RANGE.1).contains(&l), "{l}");
     }

@@ -24,6 +24,10 @@ pub(crate) enum Kind {
     StrArray,
     /// A string or a non-empty array of strings (`/compare`'s `probe`).
     StrOrArray,
+    /// An array of non-empty strings, possibly empty (`collections`).
+    StrList,
+    /// A date `YYYY-MM-DD`, or the `{year, month, day}` object form.
+    Date,
     /// A number in `min..=max`.
     Num {
         min: f64,
@@ -97,6 +101,21 @@ fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
             Value::Array(_) => check_array(name, v, out),
             _ => out.push(format!("\"{name}\" must be one of [array, string]")),
         },
+        Kind::StrList => match v.as_array() {
+            None => out.push(format!("\"{name}\" must be an array")),
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_str(&format!("{name}[{i}]"), item, out);
+                }
+            }
+        },
+        Kind::Date => {
+            if date(v).is_none() {
+                out.push(format!(
+                    "\"{name}\" must be a valid date in the format YYYY-MM-DD"
+                ));
+            }
+        }
         Kind::Num { min, max } => match number(v) {
             None => out.push(format!("\"{name}\" must be a number")),
             Some(n) if n < min => out.push(format!(
@@ -154,6 +173,26 @@ pub(crate) fn number(v: &Value) -> Option<f64> {
         Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
         _ => None,
     }
+}
+
+/// A date as `YYYY-MM-DD`: from that string (an ISO timestamp's date part
+/// too) or from `{year, month, day}`. `None` when it is not a real date.
+pub(crate) fn date(v: &Value) -> Option<String> {
+    let (y, m, d) = match v {
+        Value::String(s) => {
+            let day = s.get(..10)?;
+            let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+            return Some(parsed.format("%Y-%m-%d").to_string());
+        }
+        Value::Object(o) => (
+            o.get("year").and_then(number)?,
+            o.get("month").and_then(number)?,
+            o.get("day").and_then(number)?,
+        ),
+        _ => return None,
+    };
+    let parsed = chrono::NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)?;
+    Some(parsed.format("%Y-%m-%d").to_string())
 }
 
 /// The strings of a validated string-or-array field.

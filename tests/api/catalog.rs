@@ -69,6 +69,7 @@ pub(crate) struct Effect {
     pub(crate) completion_delay_ms: Option<u64>,
     #[serde(default)]
     pub(crate) drop_connection: bool,
+    pub(crate) face_count: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -72,6 +72,60 @@ async fn the_tenant_list_counts_what_each_key_and_token_holds() {
     assert!(!v.to_string().contains(&app.key), "{v}");
 }
 
+#[tokio::test]
+async fn the_tenant_list_counts_sessions_and_galleries() {
+    let app = spawn_app().await;
+    let client = app.person("Ada", "Lovelace").await;
+    crate::complycube_flow::flow(
+        &app,
+        json!({"clientId": client, "checkTypes": ["document_check"],
+            "successUrl": "https://app.example/ok", "cancelUrl": "https://app.example/no"}),
+    )
+    .await;
+    let (s, v) = app
+        .post(
+            "/__admin/complycube/workflowSessions",
+            json!({"clientId": client}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let token = format!("vk_{}", uuid::Uuid::new_v4().simple());
+    let vk = |path: &str, body| {
+        let (app, token, path) = (
+            app.clone(),
+            token.clone(),
+            format!("/v2/face-recognition{path}"),
+        );
+        async move { app.json_as(&token, Method::POST, &path, Some(&body)).await }
+    };
+    let (s, c) = vk("/collections", json!({"name": "staff"})).await;
+    assert_eq!(s, 200, "{c}");
+    let body = json!({"name": "Jane Roe", "images": [crate::verifik_gallery::face(7)],
+        "collections": [c["data"]["_id"]]});
+    let (s, p) = vk("/persons", body).await;
+    assert_eq!(s, 200, "{p}");
+
+    let (_, v) = app.json_as("", Method::GET, "/__admin/tenants", None).await;
+    let counts = |t: &str| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["tenant"] == t)
+            .map(|i| i["counts"].clone())
+            .unwrap_or_else(|| panic!("no tenant {t} in {v}"))
+    };
+    let mine = counts(&app.key);
+    assert_eq!(mine["flow sessions"], 1, "{mine}");
+    assert_eq!(mine["workflow sessions"], 1, "{mine}");
+    let theirs = counts(&token);
+    assert_eq!(
+        (&theirs["collections"], &theirs["persons"]),
+        (&json!(1), &json!(1)),
+        "{theirs}"
+    );
+}
+
 /// Reads the stream until `want` appears (bounded, so a broken feed fails).
 async fn read_until(res: &mut reqwest::Response, seen: &mut String, want: &str) {
     let found = tokio::time::timeout(Duration::from_secs(10), async {

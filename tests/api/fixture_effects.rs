@@ -127,6 +127,10 @@ async fn trigger_complycube(app: &TestApp, file: &str, s: &Scenario, by_header: 
         );
         return;
     }
+    if endpoint.as_deref() == Some("workflowSessions") {
+        trigger_workflow(app, file, s, &client, header.as_deref()).await;
+        return;
+    }
     for kind in check_types(s) {
         let body = check_body(app, &client, &kind).await;
         let mut req = app
@@ -162,6 +166,49 @@ async fn trigger_complycube(app: &TestApp, file: &str, s: &Scenario, by_header: 
     }
 }
 
+/// A workflow session scenario: the session is started as a capture SDK
+/// does and completed through the API, which the scenario decides.
+async fn trigger_workflow(
+    app: &TestApp,
+    file: &str,
+    s: &Scenario,
+    client: &str,
+    header: Option<&str>,
+) {
+    let at = format!("{file} / {}", s.name);
+    let (status, session) = app
+        .post(
+            "/__admin/complycube/workflowSessions",
+            json!({"clientId": client, "checkTypes": ["standard_screening_check"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{at}: {session}");
+    let id = session["id"].as_str().unwrap();
+    let mut req = app
+        .client
+        .post(app.url(&format!("/v1/workflowSessions/{id}/complete")))
+        .header("Authorization", &app.key);
+    if let Some(h) = header {
+        req = req.header("X-Sandbox-Scenario", h);
+    }
+    let (status, answer) = decode(req.send().await.expect("an answer")).await;
+    if let Some(err) = &s.effect.error {
+        assert_eq!(status, err.status, "{at}: {answer}");
+        if let Some(body) = &err.body {
+            assert_eq!(&answer, body, "{at}");
+        }
+        let (_, after) = app.get(&format!("/v1/workflowSessions/{id}")).await;
+        assert_eq!(after["status"], "started", "{at}: nothing changed");
+        return;
+    }
+    assert_eq!(status, 200, "{at}: {answer}");
+    let (_, after) = app.get(&format!("/v1/workflowSessions/{id}")).await;
+    assert_eq!(after["status"], "complete", "{at}: {after}");
+    if let Some(o) = &s.effect.outcome {
+        assert_eq!(after["outcome"], o.as_str(), "{at}: {after}");
+    }
+}
+
 /// The magic base64 image a Verifik scenario documents in its trigger text.
 fn magic_image(s: &Scenario) -> String {
     let wanted = s
@@ -183,26 +230,64 @@ fn magic_image(s: &Scenario) -> String {
         .to_owned()
 }
 
+/// Enrols `image` as a person's face; returns the person id.
+async fn enrol(app: &TestApp, image: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/v2/face-recognition/persons"))
+        .header("Authorization", format!("Bearer {}", app.key))
+        .json(&json!({"name": "Fixture Person", "images": [image]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, v) = decode(res).await;
+    assert_eq!(status, 200, "{v}");
+    v["data"]["_id"].as_str().unwrap().to_owned()
+}
+
 async fn trigger_verifik(app: &TestApp, file: &str, s: &Scenario, by_header: bool) {
     let probe = if by_header {
         image_b64()
     } else {
         magic_image(s)
     };
-    let body =
-        json!({"probe": probe, "gallery": [image_b64()], "search_mode": "FAST", "os": "DESKTOP"});
+    let endpoint = s.rules.endpoint.as_ref().map_or_else(
+        || "compare-with-liveness".to_owned(),
+        |e| e.values()[0].clone(),
+    );
+    // Searches and verify need the face enrolled first.
+    let person = match endpoint.as_str() {
+        "search" | "search/crops" | "search-live-face" | "search-active-user" | "verify" => {
+            Some(enrol(app, &probe).await)
+        }
+        _ => None,
+    };
+    let body = match endpoint.as_str() {
+        "detect" => json!({"image": probe}),
+        "search" | "search/crops" => {
+            json!({"images": [probe], "min_score": 0.5, "search_mode": "FAST"})
+        }
+        "search-live-face" | "search-active-user" => json!({"image": probe, "os": "DESKTOP",
+            "liveness_min_score": 0.5, "min_score": 0.5, "search_mode": "FAST"}),
+        "verify" => {
+            json!({"id": person, "images": [probe], "min_score": 0.5, "search_mode": "FAST"})
+        }
+        _ => {
+            json!({"probe": probe, "gallery": [image_b64()], "search_mode": "FAST", "os": "DESKTOP"})
+        }
+    };
     let mut req = app
         .client
         .request(
             Method::POST,
-            app.url("/v2/face-recognition/compare-with-liveness"),
+            app.url(&format!("/v2/face-recognition/{endpoint}")),
         )
         .header("Authorization", format!("Bearer {}", app.key))
         .json(&body);
     if by_header {
         req = req.header("X-Sandbox-Scenario", &s.name);
     }
-    let at = format!("{file} / {}", s.name);
+    let at = format!("{file} / {} / {endpoint}", s.name);
     let sent = req.send().await;
     if s.effect.drop_connection {
         assert!(sent.is_err(), "{at}: the connection should drop");
@@ -217,12 +302,27 @@ async fn trigger_verifik(app: &TestApp, file: &str, s: &Scenario, by_header: boo
         return;
     }
     assert_eq!(status, 200, "{at}: {res}");
-    if let Some(score) = s.effect.scores.comparison {
+    if let Some(n) = s.effect.face_count {
+        assert_eq!(res["data"]["face_count"], json!(n as u64), "{at}: {res}");
         assert_eq!(
-            res["data"]["comparison"]["result"]["score"],
-            json!(score),
-            "{at}: {res}"
+            res["data"]["faces"].as_array().map(Vec::len),
+            Some(n as usize),
+            "{at}"
         );
+    }
+    if let Some(score) = s.effect.scores.comparison {
+        match endpoint.as_str() {
+            // Below the request's min_score: nobody found.
+            "search" | "search/crops" => {
+                assert_eq!(score < 0.5, res["data"] == json!([]), "{at}: {res}");
+            }
+            "verify" => assert_eq!(score < 0.5, res["data"]["match"].is_null(), "{at}: {res}"),
+            _ => assert_eq!(
+                res["data"]["comparison"]["result"]["score"],
+                json!(score),
+                "{at}: {res}"
+            ),
+        }
     }
     if let Some(score) = s.effect.scores.liveness {
         assert_eq!(

@@ -11,11 +11,11 @@ use kyc_sandbox::{VerifikExpiredBody, VerifikMessages, VerifikShape};
 const CWL: &str = "/v2/face-recognition/compare-with-liveness";
 
 /// Magic images documented in the fixtures (`fixtures/verifik-*.json`).
-const LOW_COMPARISON: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbG93LWNvbXBhcmlzb24uIFNlbmQgaXQgYXMgcHJvYmUgb3IgZ2FsbGVyeSB0byBnZXQgYSBjb21wYXJpc29uIHNjb3JlIG9mIDAuNDIu";
-const LIVENESS_FAILED: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbGl2ZW5lc3MtZmFpbGVkLiBTZW5kIGl0IGFzIHByb2JlIG9yIGltYWdlIHRvIGdldCBhIGxpdmVuZXNzIHNjb3JlIG9mIDAuMzEu";
-const NO_FACE: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbm8tZmFjZS4gU2VuZCBpdCBpbiBhbnkgaW1hZ2UgZmllbGQgdG8gZ2V0IHRoZSBub19mYWNlX2RldGVjdGVkIGVycm9yLg==";
-const MULTIPLE_FACES: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbXVsdGlwbGUtZmFjZXMuIFNlbmQgaXQgaW4gYW55IGltYWdlIGZpZWxkIHRvIGdldCB0aGUgbW9yZS10aGFuLW9uZS1mYWNlIGVycm9yLg==";
-const SERVER_ERROR: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogc2VydmVyLWVycm9yLiBTZW5kIGl0IGluIGFueSBpbWFnZSBmaWVsZCB0byBnZXQgVmVyaWZpaydzIDUwMCBpbnRlcm5hbF9lcnJvci4=";
+pub(crate) const LOW_COMPARISON: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbG93LWNvbXBhcmlzb24uIFNlbmQgaXQgYXMgcHJvYmUgb3IgZ2FsbGVyeSB0byBnZXQgYSBjb21wYXJpc29uIHNjb3JlIG9mIDAuNDIu";
+pub(crate) const LIVENESS_FAILED: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbGl2ZW5lc3MtZmFpbGVkLiBTZW5kIGl0IGFzIHByb2JlIG9yIGltYWdlIHRvIGdldCBhIGxpdmVuZXNzIHNjb3JlIG9mIDAuMzEu";
+pub(crate) const NO_FACE: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbm8tZmFjZS4gU2VuZCBpdCBpbiBhbnkgaW1hZ2UgZmllbGQgdG8gZ2V0IHRoZSBub19mYWNlX2RldGVjdGVkIGVycm9yLg==";
+pub(crate) const MULTIPLE_FACES: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogbXVsdGlwbGUtZmFjZXMuIFNlbmQgaXQgaW4gYW55IGltYWdlIGZpZWxkIHRvIGdldCB0aGUgbW9yZS10aGFuLW9uZS1mYWNlIGVycm9yLg==";
+pub(crate) const SERVER_ERROR: &str = "a3ljLXNhbmRib3ggVmVyaWZpayBtYWdpYyBpbWFnZTogc2VydmVyLWVycm9yLiBTZW5kIGl0IGluIGFueSBpbWFnZSBmaWVsZCB0byBnZXQgVmVyaWZpaydzIDUwMCBpbnRlcm5hbF9lcnJvci4=";
 
 /// A deterministic "image" of `len` bytes, base64-encoded.
 fn img(seed: u8, len: usize) -> String {
@@ -560,23 +560,25 @@ async fn transport_errors_are_verifik_json() {
         let (s, v) = decode(send(method, path, body, auth).await.unwrap()).await;
         assert_eq!((s, &v), (status, &expected), "case '{name}'");
     }
-    for path in [
-        "search",
-        "search-live-face",
-        "search-active-user",
-        "search/crops",
-        "detect",
-        "verify",
+    // The gallery endpoints validate like the compare endpoints.
+    for (path, first) in [
+        ("search", "\"images\" is required"),
+        ("search-live-face", "\"image\" is required"),
+        ("search-active-user", "\"image\" is required"),
+        ("search/crops", "\"images\" is required"),
+        ("detect", "\"image\" is required"),
+        ("verify", "\"id\" is required"),
     ] {
         let full = format!("/v2/face-recognition/{path}");
         let (s, v) = post_as(&app, &t, &full, &json!({})).await;
-        assert_eq!(s, 501, "{path}");
         assert_eq!(
-            v,
-            msg(
-                "NotImplemented",
-                &format!("POST {full} is not emulated by kyc-sandbox")
-            )
+            (s, v["code"].as_str()),
+            (409, Some("MissingParameter")),
+            "{path}: {v}"
+        );
+        assert!(
+            v["message"].as_str().unwrap().starts_with(first),
+            "{path}: {v}"
         );
     }
     // An unknown scenario name is a 400 naming close ones.

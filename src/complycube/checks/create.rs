@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::admin::Admin;
 use crate::complycube::api::{Api, Key};
+use crate::complycube::audit;
 use crate::complycube::check::{Check, EnrolledMatch, FinalStatus};
 use crate::complycube::check_options::Options;
 use crate::complycube::check_type::{CheckType, Needs};
@@ -18,13 +19,14 @@ use crate::complycube::model::{Client, ClientType, Document, Side};
 use crate::complycube::preconditions::{self, Origin, Request};
 use crate::complycube::render::render;
 use crate::complycube::tenant::Tenant;
+use crate::complycube::workflow_session::Captured;
 use crate::complycube::{events, validate};
 use crate::ids::{Millis, ObjectId};
-use crate::scenario;
+use crate::scenario::{self, Selected};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct CheckInput {
+pub(crate) struct CheckInput {
     client_id: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
@@ -35,6 +37,37 @@ pub(super) struct CheckInput {
     enable_monitoring: Option<bool>,
     client_consent: Option<bool>,
     options: Option<Map<String, Value>>,
+}
+
+impl CheckInput {
+    /// The check a workflow task runs on what the client captured.
+    pub(crate) fn for_task(client_id: ObjectId, kind: CheckType, captured: &Captured) -> Self {
+        let id = |v: Option<ObjectId>| v.map(|i| i.to_string());
+        let needs = kind.needs();
+        let wanted = |n: Needs, v: Option<ObjectId>| if needs.contains(&n) { id(v) } else { None };
+        CheckInput {
+            client_id: Some(client_id.to_string()),
+            kind: Some(kind.as_str().to_owned()),
+            document_id: wanted(Needs::Document, captured.document_id),
+            address_id: wanted(Needs::Address, captured.address_id),
+            live_photo_id: wanted(Needs::LivePhoto, captured.live_photo_id),
+            live_video_id: wanted(Needs::LiveVideo, captured.live_video_id),
+            ..CheckInput::default()
+        }
+    }
+}
+
+/// What creating a check came to.
+pub(crate) enum Created {
+    /// Stored: the check, its `pending` answer and the scenario that decided it.
+    Check {
+        check: Box<Check>,
+        body: Value,
+        selected: Selected,
+    },
+    /// Answered already (the scenario's error, a dropped connection, an
+    /// unknown scenario header).
+    Answered(Response),
 }
 
 fn type_names() -> Vec<&'static str> {
@@ -240,18 +273,40 @@ async fn create(
     input: &CheckInput,
     origin: Origin,
 ) -> Result<Response, ApiError> {
+    match create_with(api, &key, headers, input, origin, None).await? {
+        Created::Check { body, selected, .. } => {
+            Ok(scenario::tag(axum::Json(body).into_response(), &selected))
+        }
+        Created::Answered(res) => Ok(res),
+    }
+}
+
+/// Creates a check as `POST /v1/checks` does, decided by `preselected`
+/// when given (a completion that names its outcome) or by the engine.
+pub(crate) async fn create_with(
+    api: &Api,
+    key: &str,
+    headers: &HeaderMap,
+    input: &CheckInput,
+    origin: Origin,
+    preselected: Option<Selected>,
+) -> Result<Created, ApiError> {
+    let key = key.to_owned();
     let asked = api.core.clocks.now(&key);
     let resolved = api.store.read(&key, |t| resolve(t, input, origin, asked))?;
     let facts = RequestFacts {
         check_type: Some(resolved.kind),
         client: &resolved.client,
     };
-    let selected = match api
-        .decide(&key, "checks", &facts, headers, &resolved.image_sha256)
-        .await
-    {
-        Ok(s) => s,
-        Err(answered) => return Ok(answered),
+    let selected = match preselected {
+        Some(s) => s,
+        None => match api
+            .decide(&key, "checks", &facts, headers, &resolved.image_sha256)
+            .await
+        {
+            Ok(s) => s,
+            Err(answered) => return Ok(Created::Answered(answered)),
+        },
     };
     let effect = selected.effect();
     let now = api.core.clocks.now(&key);
@@ -302,9 +357,23 @@ async fn create(
                 .insert(check.id, Some(check.client_id), check.clone());
             // The create answer is always `pending`, even with no completion delay.
             let body = render(t, &check, now.min(check.complete_at.saturating_sub(1)));
+            if origin == Origin::Api {
+                let change = audit::Change {
+                    resource_type: "check",
+                    resource_id: check.id,
+                    client_id: Some(check.client_id),
+                    trigger: "createCheck",
+                    action: audit::Action::Create,
+                };
+                t.audit(now, change, None, Some(body.clone()));
+            }
             Ok::<_, ApiError>((check, body))
         })
         .await?;
     events::check_created(api, &key, &check, &body).await?;
-    Ok(scenario::tag(axum::Json(body).into_response(), &selected))
+    Ok(Created::Check {
+        check: Box::new(check),
+        body,
+        selected,
+    })
 }

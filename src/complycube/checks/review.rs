@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::find;
 use crate::complycube::api::{Api, Key};
+use crate::complycube::audit::{Action, Change};
 use crate::complycube::check::Check;
 use crate::complycube::check_type::CheckType;
 use crate::complycube::error::{ApiError, Json};
@@ -26,16 +27,27 @@ fn ensure_modifiable(c: &Check, now: Millis) -> Result<(), ApiError> {
     }
 }
 
-/// Changes a stored check, stamps `updatedAt` and renders the result.
-fn change(t: &mut Tenant, oid: ObjectId, now: Millis, f: impl FnOnce(&mut Check)) -> Value {
+/// Changes a stored check, stamps `updatedAt`, records the change in the
+/// audit log under `trigger` and renders the result.
+fn change(
+    t: &mut Tenant,
+    oid: ObjectId,
+    now: Millis,
+    trigger: &str,
+    f: impl FnOnce(&mut Check),
+) -> Value {
+    let before = t.checks.get(&oid).map(|c| render(t, c, now));
     if let Some(c) = t.checks.get_mut(&oid) {
         f(c);
         c.updated_at = now;
     }
-    match t.checks.get(&oid) {
-        Some(c) => render(t, c, now),
-        None => Value::Null,
-    }
+    let Some(c) = t.checks.get(&oid) else {
+        return Value::Null;
+    };
+    let (body, client) = (render(t, c, now), c.client_id);
+    let change = Change::new("check", oid, Some(client), trigger, Action::Update);
+    t.audit(now, change, before, Some(body.clone()));
+    body
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,7 +75,7 @@ pub(super) async fn update_check(
             }
             ensure_modifiable(c, now)?;
             let oid = c.id;
-            Ok(change(t, oid, now, |c| {
+            Ok(change(t, oid, now, "updateCheck", |c| {
                 if let Some(m) = input.enable_monitoring {
                     c.enable_monitoring = m;
                 }
@@ -175,7 +187,7 @@ pub(super) async fn validate_check(
             };
             let outcome = resulting.clone().into_boxed_str();
             let supplied = input.user_supplied_data.clone();
-            let body = change(t, oid, now, |c| {
+            let body = change(t, oid, now, "validateCheck", |c| {
                 c.validated_outcome = Some(outcome);
                 if let Some(data) = supplied {
                     c.user_supplied = Some(Box::new(Value::Object(data)));
@@ -260,7 +272,7 @@ pub(super) async fn redact_check(
             }
             ensure_modifiable(c, now)?;
             let oid = c.id;
-            Ok(axum::Json(change(t, oid, now, |c| {
+            Ok(axum::Json(change(t, oid, now, "redactCheck", |c| {
                 let r = c.redacted.get_or_insert_with(Default::default);
                 r.attributes.extend(attributes);
                 r.images.extend(images);
