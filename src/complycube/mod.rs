@@ -46,7 +46,6 @@ use axum::extract::{OriginalUri, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tokio::task::JoinSet;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use self::api::Api;
 use self::error::ApiError;
@@ -125,9 +124,6 @@ impl Vendor for ComplyCube {
             .merge(webhooks::routes())
             .fallback(unknown_route)
             .method_not_allowed_fallback(method_not_allowed)
-            .layer(CatchPanicLayer::custom(|_| {
-                ApiError::internal().into_response()
-            }))
             .with_state(self.api(core))
     }
 

@@ -55,6 +55,7 @@ impl Selected {
     }
 
     /// The name the journal records: the scenario's, or `default`.
+    #[cfg(test)]
     pub(crate) fn name(&self) -> &str {
         self.scenario
             .as_ref()

@@ -26,7 +26,6 @@ use axum::extract::{OriginalUri, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use tokio::task::JoinSet;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use self::api::{Api, Store};
 use self::error::{VerifikError, VerifikReplies};
@@ -117,9 +116,6 @@ impl Vendor for Verifik {
         }
         r.fallback(unknown_route)
             .method_not_allowed_fallback(method_not_allowed)
-            .layer(CatchPanicLayer::custom(|_| {
-                VerifikError::internal().into_response()
-            }))
             .with_state(self.api(core))
     }
 
