@@ -30,10 +30,22 @@ fn enqueue(
     payload: Value,
     at_or_before: Option<Millis>,
 ) -> Ack {
+    enqueue_with(api, key, event_type, || payload, at_or_before)
+}
+
+/// [`enqueue`], building the payload only when some webhook wants it.
+fn enqueue_with(
+    api: &Api,
+    key: &str,
+    event_type: &str,
+    payload: impl FnOnce() -> Value,
+    at_or_before: Option<Millis>,
+) -> Ack {
     let targets = api.store.read(key, |t| t.targets(event_type, at_or_before));
     if targets.is_empty() {
         return Ack::done();
     }
+    let payload = payload();
     let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
     let resource_type = event_type.split('.').next().unwrap_or(event_type);
@@ -104,7 +116,10 @@ pub(crate) async fn check_created(
     check: &super::check::Check,
     body: &Value,
 ) -> Result<(), ApiError> {
-    emit(api, key, "check.pending", check_payload(body)).await?;
+    enqueue_with(api, key, "check.pending", || check_payload(body), None)
+        .wait()
+        .await
+        .map_err(ApiError::from)?;
     if check.complete_at <= api.core.clocks.now(key) {
         check_due(api, key, check.id)
             .wait()

@@ -29,6 +29,7 @@ mod openapi;
 mod persist;
 mod preconditions;
 mod render;
+mod rendered;
 mod reports;
 mod results;
 mod risk;

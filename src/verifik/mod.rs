@@ -18,6 +18,7 @@ mod render;
 mod score;
 mod tokens;
 mod validate;
+mod wire;
 
 use std::sync::Arc;
 

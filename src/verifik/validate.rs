@@ -5,10 +5,14 @@
 //! fields are worded per `--verifik-messages`; type, range and enum problems
 //! always use Joi's default English. Numbers sent as numeric strings are
 //! accepted, as Joi's `convert` does. Unknown fields are ignored.
+//!
+//! Works on a body's top-level [`Fields`], whether they were scanned from the
+//! raw body or taken from a parsed `Value`.
 
 use serde_json::Value;
 
 use super::error::VerifikError;
+use super::wire::{Fields, Val};
 use crate::config::VerifikMessages;
 use crate::number::js_text;
 
@@ -59,20 +63,38 @@ impl Field {
     }
 }
 
-/// Checks `body` against `fields`, in schema order, reporting every problem.
+/// Checks a parsed `body` against `fields`, in schema order, reporting
+/// every problem.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "for Verifik handlers that read a `Value`")
+)]
 pub(crate) fn check(
     body: &Value,
     fields: &[Field],
     style: VerifikMessages,
 ) -> Result<(), VerifikError> {
-    let Some(obj) = body.as_object() else {
-        return Err(VerifikError::missing_parameter(
-            "\"value\" must be of type object",
-        ));
+    let Some(body) = Fields::of_value(body) else {
+        return Err(not_an_object());
     };
+    check_fields(&body, fields, style)
+}
+
+/// The problem of a body that is not a JSON object.
+pub(crate) fn not_an_object() -> VerifikError {
+    VerifikError::missing_parameter("\"value\" must be of type object")
+}
+
+/// Checks a body's top-level `body` fields against `fields`, in schema
+/// order, reporting every problem.
+pub(crate) fn check_fields(
+    body: &Fields<'_>,
+    fields: &[Field],
+    style: VerifikMessages,
+) -> Result<(), VerifikError> {
     let mut problems: Vec<String> = Vec::new();
     for f in fields {
-        match obj.get(f.name) {
+        match body.get(f.name) {
             None if f.required => problems.push(match style {
                 VerifikMessages::Joi => format!("\"{}\" is required", f.name),
                 VerifikMessages::Legacy => format!("missing {}\n", f.name),
@@ -88,13 +110,13 @@ pub(crate) fn check(
     }
 }
 
-fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
+fn check_value(name: &str, kind: Kind, v: &Val<'_>, out: &mut Vec<String>) {
     match kind {
         Kind::Str => check_str(name, v, out),
         Kind::StrArray => check_array(name, v, out),
         Kind::StrOrArray => match v {
-            Value::String(_) => check_str(name, v, out),
-            Value::Array(_) => check_array(name, v, out),
+            Val::Str(_) => check_str(name, v, out),
+            Val::Arr(_) => check_array(name, v, out),
             _ => out.push(format!("\"{name}\" must be one of [array, string]")),
         },
         Kind::Num { min, max } => match number(v) {
@@ -118,7 +140,7 @@ fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
             }
         }
         Kind::Bool => {
-            let ok = v.is_boolean() || matches!(v.as_str(), Some("true" | "false"));
+            let ok = matches!(v, Val::Bool) || matches!(v.as_str(), Some("true" | "false"));
             if !ok {
                 out.push(format!("\"{name}\" must be a boolean"));
             }
@@ -126,7 +148,7 @@ fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn check_str(name: &str, v: &Value, out: &mut Vec<String>) {
+fn check_str(name: &str, v: &Val<'_>, out: &mut Vec<String>) {
     match v.as_str() {
         None => out.push(format!("\"{name}\" must be a string")),
         Some("") => out.push(format!("\"{name}\" is not allowed to be empty")),
@@ -134,8 +156,8 @@ fn check_str(name: &str, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn check_array(name: &str, v: &Value, out: &mut Vec<String>) {
-    let Some(items) = v.as_array() else {
+fn check_array(name: &str, v: &Val<'_>, out: &mut Vec<String>) {
+    let Val::Arr(items) = v else {
         out.push(format!("\"{name}\" must be an array"));
         return;
     };
@@ -148,19 +170,24 @@ fn check_array(name: &str, v: &Value, out: &mut Vec<String>) {
 }
 
 /// A JSON number, or a string holding one (Joi converts those).
-pub(crate) fn number(v: &Value) -> Option<f64> {
+pub(crate) fn number(v: &Val<'_>) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        Val::Num(n) => Some(*n),
+        Val::Str(s) => s
+            .as_str()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite()),
         _ => None,
     }
 }
 
 /// The strings of a validated string-or-array field.
-pub(crate) fn strings<'a>(body: &'a Value, name: &str) -> Vec<&'a str> {
+pub(crate) fn strings<'a>(body: &Fields<'a>, name: &str) -> Vec<&'a str> {
     match body.get(name) {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Val::Str(s)) => vec![s.as_str()],
+        Some(Val::Arr(items)) => items.iter().filter_map(Val::as_str).collect(),
         _ => Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ mod complycube_check_types;
 mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;
+mod complycube_polling;
 mod complycube_resources;
 mod crash;
 mod durable;
