@@ -1332,6 +1332,47 @@ struct Floor {
     decode_then_hash: f64,
 }
 
+/// What the machine's own tools reach on the same kind of images, pinned
+/// like the server: `sha256sum` and a plain base64 decoder (`base64 -d`),
+/// MB of decoded image per second of wall time, best of three runs over
+/// 64 images read from the page cache. `None` where a tool is missing.
+fn measure_tools(ctx: &Ctx) -> (Option<f64>, Option<f64>) {
+    let raw = ctx.work.join("tools-images.bin");
+    let enc = ctx.work.join("tools-images.b64");
+    let imgs: Vec<u8> = (0..64u8)
+        .flat_map(|s| image(IMAGE_SIZE, s ^ 0x40))
+        .collect();
+    if std::fs::write(&raw, &imgs).is_err() || std::fs::write(&enc, b64(&imgs)).is_err() {
+        return (None, None);
+    }
+    let rate = |tool: &str, args: &[&std::ffi::OsStr]| -> Option<f64> {
+        let mut best: Option<f64> = None;
+        for _ in 0..3 {
+            let mut cmd = match &ctx.pinning {
+                Some(p) => {
+                    let mut c = Command::new("taskset");
+                    c.args(["-c", &p.server, tool]);
+                    c
+                }
+                None => Command::new(tool),
+            };
+            cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+            let t = Instant::now();
+            if !cmd.status().ok()?.success() {
+                return None;
+            }
+            let mbs = imgs.len() as f64 / t.elapsed().as_secs_f64() / 1e6;
+            best = Some(best.map_or(mbs, |b: f64| b.max(mbs)));
+        }
+        best
+    };
+    let sha = rate("sha256sum", &[raw.as_os_str()]);
+    let dec = rate("base64", &[std::ffi::OsStr::new("-d"), enc.as_os_str()]);
+    let _ = std::fs::remove_file(&raw);
+    let _ = std::fs::remove_file(&enc);
+    (sha, dec)
+}
+
 /// SHA-256 (sha2) and base64 decoding (base64, standard alphabet) of
 /// `IMAGE_SIZE` images, one image at a time like the server, each for
 /// about `target` on one thread.
@@ -1484,6 +1525,7 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
 
     // What one core of this machine does with image bytes, before any load.
     let floor = measure_floor(Duration::from_secs_f64(if quick { 0.4 } else { 2.0 }));
+    let tools = measure_tools(ctx);
 
     // Start-up: process spawn → first 200 from /__admin/health. The binary
     // is spawned directly (not under taskset, whose own exec would count),
@@ -1598,6 +1640,13 @@ async fn run(args: &Args, ctx: &Ctx) -> Result<(), String> {
             floor.sha256,
             floor.b64_decode,
             floor.decode_then_hash
+        );
+        let tool = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.0}"));
+        println!(
+            "the machine's tools on the same images, pinned like the server (MB of decoded image per \
+             second, wall time, best of 3): sha256sum {}, base64 -d {}\n",
+            tool(tools.0),
+            tool(tools.1)
         );
         println!(
             "| workload | conns | server | req per server CPU-s | image MB per server CPU-s | share of decode then SHA-256 |"
@@ -1750,6 +1799,10 @@ enum Probe {
     UnknownRoute,
     /// `GET /__admin/health`: middleware and a small handler.
     Health,
+    /// W2 `POST /v1/checks`.
+    PostCheck,
+    /// W3 compare-with-liveness with the same three images every time.
+    Compare,
 }
 
 impl Probe {
@@ -1758,6 +1811,8 @@ impl Probe {
             Probe::GetCheck => w1_get_check(base).await,
             Probe::UnknownRoute => w4_unknown_route(base).await,
             Probe::Health => health(base).await,
+            Probe::PostCheck => w2_post_check(base).await,
+            Probe::Compare => w3_compare_with_liveness(base, false).await,
         }
     }
 }
@@ -1813,6 +1868,30 @@ const LAYERS: &[Layer] = &[
         label: "middleware only: GET /__admin/health",
         probe: Probe::Health,
         flags: &[],
+        env: &[],
+    },
+    Layer {
+        label: "default",
+        probe: Probe::PostCheck,
+        flags: &[],
+        env: &[],
+    },
+    Layer {
+        label: "journal off (--journal-max-entries 0)",
+        probe: Probe::PostCheck,
+        flags: &["--journal-max-entries", "0"],
+        env: &[],
+    },
+    Layer {
+        label: "default (images decoded once, then remembered)",
+        probe: Probe::Compare,
+        flags: &[],
+        env: &[],
+    },
+    Layer {
+        label: "journal off (--journal-max-entries 0)",
+        probe: Probe::Compare,
+        flags: &["--journal-max-entries", "0"],
         env: &[],
     },
 ];
@@ -1934,7 +2013,13 @@ async fn run_layers(args: &Args, ctx: &Ctx) -> Result<(), String> {
     let reference = ctx.sandbox(&[], &[]).await?;
     println!("{}", reference.describe(ctx));
     let mut probes = Vec::new();
-    for probe in [Probe::GetCheck, Probe::UnknownRoute, Probe::Health] {
+    for probe in [
+        Probe::GetCheck,
+        Probe::UnknownRoute,
+        Probe::Health,
+        Probe::PostCheck,
+        Probe::Compare,
+    ] {
         match probe.prepare(&reference.base).await {
             Ok(p) => probes.push((probe, p)),
             Err(why) => println!("{why}: its rows are skipped"),

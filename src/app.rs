@@ -6,7 +6,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tower::Layer;
@@ -18,8 +17,8 @@ use crate::core::Core;
 use crate::delivery::{self, Outbox};
 use crate::faults::{self, Faults};
 use crate::journal::{self, Journal, UnknownRoute};
-use crate::layers::{self, VendorLayer};
-use crate::metrics::Metrics;
+use crate::layers::{Record, RouteLayer};
+use crate::metrics::{Answerers, Metrics};
 use crate::persist::Durable;
 use crate::scenario::Engine;
 use crate::vendor::Vendor;
@@ -81,7 +80,9 @@ pub fn build(config: Config) -> Result<AppState, String> {
         journal,
         fixtures,
         vendor_data: vendors.iter().map(|v| v.tenant_data()).collect(),
-        metrics: Metrics::default(),
+        metrics: Metrics::new(Answerers::new(
+            &vendors.iter().map(|v| v.name()).collect::<Vec<_>>(),
+        )),
         outbox,
         faults: Faults::durable(faults::Profile::from_config(&config), durable.clone()),
         durable,
@@ -104,34 +105,14 @@ pub fn build(config: Config) -> Result<AppState, String> {
     })
 }
 
-/// The whole HTTP surface.
+/// The whole HTTP surface, without the outer [`Record`] service: each
+/// group of routes (every vendor's, the admin API's, the core's own) gets
+/// one [`RouteLayer`] saying who answers it.
 fn router(state: &AppState) -> Router {
     let core = &state.core;
-    let mut app = Router::new();
-    let mut admin_routes = admin::router(core.clone());
-    for v in state.vendors.iter() {
-        let layer = VendorLayer {
-            core: core.clone(),
-            name: v.name(),
-            replies: v.replies(),
-            rate_limited: v.documents_rate_limit(),
-        };
-        let routes = v
-            .router(core)
-            .layer(middleware::from_fn_with_state(layer, layers::vendor));
-        app = app.nest(v.prefix(), routes);
-        admin_routes = admin_routes.merge(v.admin_router(core));
-    }
-    let parts = state
-        .vendors
-        .iter()
-        .map(|v| (v.name(), v.console()))
-        .collect();
-    admin_routes = admin_routes.merge(console::router(core.clone(), parts));
-    let admin_routes = admin::fallbacks(admin_routes).layer(middleware::from_fn(layers::admin));
     let parts: Vec<&openapi::Part> = state.vendors.iter().map(|v| v.openapi()).collect();
     let document = Arc::new(openapi::document(&parts));
-    app.nest("/__admin", admin_routes)
+    let mut app = Router::new()
         .route(
             "/metrics",
             axum::routing::get(metrics).with_state(core.clone()),
@@ -145,24 +126,21 @@ fn router(state: &AppState) -> Router {
         )
         .route("/", axum::routing::get(root))
         .fallback(unknown_route)
-        .layer(middleware::from_fn_with_state(core.clone(), layers::record))
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_request(())
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new()
-                        .level(tracing::Level::DEBUG)
-                        .latency_unit(tower_http::LatencyUnit::Micros),
-                )
-                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::WARN)),
-        )
-        .layer(
-            tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer::new([
-                header::AUTHORIZATION,
-                axum::http::HeaderName::from_static("x-admin-token"),
-            ]),
-        )
+        .layer(RouteLayer::sandbox(core));
+    let mut admin_routes = admin::router(core.clone());
+    for v in state.vendors.iter() {
+        let layer = RouteLayer::vendor(core, v.name(), v.replies(), v.documents_rate_limit());
+        app = app.nest(v.prefix(), v.router(core).layer(layer));
+        admin_routes = admin_routes.merge(v.admin_router(core));
+    }
+    let parts = state
+        .vendors
+        .iter()
+        .map(|v| (v.name(), v.console()))
+        .collect();
+    admin_routes = admin_routes.merge(console::router(core.clone(), parts));
+    let admin_routes = admin::fallbacks(admin_routes).layer(RouteLayer::admin(core));
+    app.nest("/__admin", admin_routes)
 }
 
 /// `GET /metrics`, Prometheus text.
@@ -176,21 +154,6 @@ async fn metrics(axum::extract::State(core): axum::extract::State<Arc<Core>>) ->
         body,
     )
         .into_response()
-}
-
-/// The span every request runs in: method, matched route (never the raw
-/// headers, so the `Authorization` key is never logged) and path.
-fn request_span(req: &Request) -> tracing::Span {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or(crate::metrics::UNMATCHED, |m| m.as_str());
-    tracing::info_span!(
-        "request",
-        method = %req.method(),
-        route = %route,
-        path = %req.uri().path(),
-    )
 }
 
 /// `GET /`: a browser lands on the console; API clients get the JSON 404
@@ -236,7 +199,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let watcher = spawn_watcher(&state);
     let _background = start_background(&state);
-    let app = NormalizePathLayer::trim_trailing_slash().layer(router(&state));
+    let app = NormalizePathLayer::trim_trailing_slash()
+        .layer(Record::new(state.core.clone(), router(&state)));
     let core = state.core.clone();
     let shutdown = async move {
         shutdown.await;

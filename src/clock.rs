@@ -9,6 +9,7 @@
 //! whole-suite runs.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,6 +48,9 @@ pub(crate) struct Clocks {
     start_real: Instant,
     start_wall: Millis,
     tenants: Mutex<HashMap<String, TenantClock>>,
+    /// Whether any tenant's clock was ever adjusted: until then every read
+    /// is the base time, without the lock.
+    adjusted: AtomicBool,
     /// Woken whenever any clock jumps, so schedulers re-evaluate what is due.
     changed: Notify,
     durable: Option<Arc<Durable>>,
@@ -64,6 +68,7 @@ impl Clocks {
             start_real: Instant::now(),
             start_wall: chrono::Utc::now().timestamp_millis(),
             tenants: Mutex::new(HashMap::new()),
+            adjusted: AtomicBool::new(false),
             changed: Notify::new(),
             durable: None,
         }
@@ -97,11 +102,21 @@ impl Clocks {
     }
 
     fn tenant(&self, tenant: &str) -> TenantClock {
+        if !self.adjusted.load(Ordering::Acquire) {
+            return TenantClock::default();
+        }
         self.lock().get(tenant).copied().unwrap_or_default()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TenantClock>> {
         self.tenants.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The map to change: from now on, reads look tenants up.
+    fn lock_for_change(&self) -> std::sync::MutexGuard<'_, HashMap<String, TenantClock>> {
+        let map = self.lock();
+        self.adjusted.store(true, Ordering::Release);
+        map
     }
 
     /// The tenant's current virtual time.
@@ -124,7 +139,7 @@ impl Clocks {
     /// (and no change) when that would take it beyond [`MAX_OFFSET_MS`].
     pub(crate) fn advance(&self, tenant: &str, ms: Millis) -> Option<ClockView> {
         {
-            let mut map = self.lock();
+            let mut map = self.lock_for_change();
             let t = map.entry(tenant.to_owned()).or_default();
             let offset = t
                 .offset_ms
@@ -142,7 +157,10 @@ impl Clocks {
     /// Stops the tenant's clock at its current time.
     pub(crate) fn freeze(&self, tenant: &str) -> ClockView {
         let now = self.now(tenant);
-        self.lock().entry(tenant.to_owned()).or_default().frozen_at = Some(now);
+        self.lock_for_change()
+            .entry(tenant.to_owned())
+            .or_default()
+            .frozen_at = Some(now);
         self.view(tenant)
     }
 
@@ -150,7 +168,7 @@ impl Clocks {
     pub(crate) fn unfreeze(&self, tenant: &str) -> ClockView {
         let base = self.base_now();
         {
-            let mut map = self.lock();
+            let mut map = self.lock_for_change();
             let t = map.entry(tenant.to_owned()).or_default();
             if let Some(f) = t.frozen_at.take() {
                 t.offset_ms = f - base;
@@ -201,7 +219,7 @@ impl TenantData for Clocks {
     }
 
     fn restore(&self, records: &[&Record], _: &RestoreContext<'_>) -> Result<(), String> {
-        let mut map = self.lock();
+        let mut map = self.lock_for_change();
         for r in records {
             let c: TenantClock = serde_json::from_slice(&r.body)
                 .map_err(|e| format!("clock of {}: {e}", r.tenant))?;

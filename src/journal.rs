@@ -5,17 +5,21 @@
 //! bodies are cut to a configured size, so large images are never kept whole.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use axum::http::Method;
 use serde::Serialize;
+use serde::ser::SerializeStruct;
 
 use crate::ids::Millis;
+use crate::scenario::{DEFAULT_NAME, Scenario};
 
 /// Inserted into a response's extensions by a handler that consulted the
 /// scenario engine: the journal records the name and which layer chose it.
 #[derive(Debug, Clone)]
 pub(crate) struct MatchedScenario {
-    pub(crate) name: String,
+    /// `None`: the default.
+    pub(crate) scenario: Option<Arc<Scenario>>,
     /// `armed`, `header`, `fixture` or `default`.
     pub(crate) source: &'static str,
 }
@@ -31,42 +35,141 @@ pub(crate) struct Limits {
     pub(crate) body_bytes: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Entry {
-    pub(crate) seq: u64,
-    pub(crate) at: String,
-    #[serde(skip)]
+/// What the request layer knows about one answered request.
+pub(crate) struct Request<'a> {
     pub(crate) at_ms: Millis,
-    pub(crate) method: String,
-    pub(crate) path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) query: Option<String>,
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    /// The whole request body (the journal keeps its first bytes).
+    pub(crate) body: &'a [u8],
+    /// The body's length (the limit when it was too large to read).
+    pub(crate) body_bytes: usize,
+    pub(crate) too_large: bool,
     pub(crate) status: u16,
-    /// The scenario that decided the response, or `default`.
-    pub(crate) scenario: String,
-    /// Which layer chose it (`armed`, `header`, `fixture`, `default`);
-    /// absent when the request never consulted the scenario engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) scenario_source: Option<&'static str>,
+    pub(crate) matched: Option<&'a MatchedScenario>,
     pub(crate) unknown_route: bool,
     pub(crate) duration_ms: f64,
-    /// The request body (UTF-8, lossy), cut to the configured size.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) body: Option<String>,
-    pub(crate) body_bytes: usize,
-    pub(crate) body_truncated: bool,
 }
 
+/// One journal entry. Its strings share one allocation: the path, then the
+/// query, then the request body cut to the configured size.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    seq: u64,
+    at_ms: Millis,
+    method: Method,
+    status: u16,
+    /// The scenario that decided the response (`None`: the default).
+    scenario: Option<Arc<Scenario>>,
+    /// Which layer chose it (`armed`, `header`, `fixture`, `default`);
+    /// absent when the request never consulted the scenario engine.
+    scenario_source: Option<&'static str>,
+    unknown_route: bool,
+    duration_ms: f64,
+    body_bytes: usize,
+    body_truncated: bool,
+    text: Box<str>,
+    path_end: u32,
+    /// Where the query ends (equal to `path_end` when there is none).
+    query_end: u32,
+    has_query: bool,
+    has_body: bool,
+}
+
+/// The length an ISO-8601 millisecond timestamp takes (`at`).
+const AT_LEN: usize = "2024-01-01T00:00:00.000Z".len();
+
 impl Entry {
+    fn new(r: &Request<'_>, body_limit: usize) -> Self {
+        let query = r.query.unwrap_or("");
+        let cut = if r.too_large {
+            &[][..]
+        } else {
+            &r.body[..r.body.len().min(body_limit)]
+        };
+        let body = String::from_utf8_lossy(cut);
+        let mut text = String::with_capacity(r.path.len() + query.len() + body.len());
+        text.push_str(r.path);
+        text.push_str(query);
+        text.push_str(&body);
+        let path_end = r.path.len();
+        let query_end = path_end + query.len();
+        Entry {
+            seq: 0,
+            at_ms: r.at_ms,
+            method: r.method.clone(),
+            status: r.status,
+            scenario: r.matched.and_then(|m| m.scenario.clone()),
+            scenario_source: r.matched.map(|m| m.source),
+            unknown_route: r.unknown_route,
+            duration_ms: r.duration_ms,
+            body_bytes: r.body_bytes,
+            body_truncated: r.too_large || cut.len() < r.body.len(),
+            text: text.into_boxed_str(),
+            path_end: u32::try_from(path_end).unwrap_or(u32::MAX),
+            query_end: u32::try_from(query_end).unwrap_or(u32::MAX),
+            has_query: r.query.is_some(),
+            has_body: !r.too_large && !r.body.is_empty(),
+        }
+    }
+
+    fn path(&self) -> &str {
+        self.text.get(..self.path_end as usize).unwrap_or("")
+    }
+
+    fn query(&self) -> Option<&str> {
+        self.has_query.then(|| {
+            self.text
+                .get(self.path_end as usize..self.query_end as usize)
+                .unwrap_or("")
+        })
+    }
+
+    fn body(&self) -> Option<&str> {
+        self.has_body
+            .then(|| self.text.get(self.query_end as usize..).unwrap_or(""))
+    }
+
+    fn scenario(&self) -> &str {
+        self.scenario
+            .as_ref()
+            .map_or(DEFAULT_NAME, |s| s.name.as_str())
+    }
+
     fn weight(&self) -> usize {
         std::mem::size_of::<Entry>()
-            + self.method.len()
-            + self.path.len()
-            + self.query.as_ref().map_or(0, String::len)
-            + self.scenario.len()
-            + self.at.len()
-            + self.body.as_ref().map_or(0, String::len)
+            + self.text.len()
+            + self.method.as_str().len()
+            + self.scenario().len()
+            + AT_LEN
+    }
+}
+
+/// The entry as `GET /__admin/requests` shows it.
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Entry", 13)?;
+        s.serialize_field("seq", &self.seq)?;
+        s.serialize_field("at", &crate::ids::iso_millis(self.at_ms))?;
+        s.serialize_field("method", self.method.as_str())?;
+        s.serialize_field("path", self.path())?;
+        if let Some(q) = self.query() {
+            s.serialize_field("query", q)?;
+        }
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("scenario", self.scenario())?;
+        if let Some(src) = self.scenario_source {
+            s.serialize_field("scenarioSource", src)?;
+        }
+        s.serialize_field("unknownRoute", &self.unknown_route)?;
+        s.serialize_field("durationMs", &self.duration_ms)?;
+        if let Some(b) = self.body() {
+            s.serialize_field("body", b)?;
+        }
+        s.serialize_field("bodyBytes", &self.body_bytes)?;
+        s.serialize_field("bodyTruncated", &self.body_truncated)?;
+        s.end()
     }
 }
 
@@ -127,9 +230,11 @@ struct TenantJournal {
     next_seq: u64,
 }
 
+type Tenants = HashMap<String, TenantJournal, foldhash::fast::RandomState>;
+
 pub(crate) struct Journal {
     limits: Limits,
-    tenants: Mutex<HashMap<String, TenantJournal>>,
+    tenants: Mutex<Tenants>,
 }
 
 fn parse_bound(s: &str) -> Option<Millis> {
@@ -150,26 +255,22 @@ impl Journal {
         self.limits
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, TenantJournal>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tenants> {
         self.tenants.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Cuts a body to the journal's size.
-    pub(crate) fn clip_body(&self, body: &[u8]) -> (Option<String>, bool) {
-        if body.is_empty() {
-            return (None, false);
-        }
-        let cut = body.len().min(self.limits.body_bytes);
-        (
-            Some(String::from_utf8_lossy(&body[..cut]).into_owned()),
-            cut < body.len(),
-        )
+    /// Whether requests are journaled at all (`--journal-max-entries 0`: no).
+    pub(crate) fn enabled(&self) -> bool {
+        self.limits.max_entries > 0
     }
 
-    pub(crate) fn record(&self, tenant: &str, mut entry: Entry) {
-        if self.limits.max_entries == 0 {
+    /// Appends an answered request to the tenant's journal: one allocation
+    /// for its strings, built before the lock is taken.
+    pub(crate) fn record(&self, tenant: &str, request: &Request<'_>) {
+        if !self.enabled() {
             return;
         }
+        let mut entry = Entry::new(request, self.limits.body_bytes);
         let mut map = self.lock();
         let j = match map.get_mut(tenant) {
             Some(j) => j,
@@ -212,15 +313,15 @@ impl Journal {
             .filter(|e| {
                 f.method
                     .as_ref()
-                    .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+                    .is_none_or(|m| e.method.as_str().eq_ignore_ascii_case(m))
             })
             .filter(|e| {
                 f.path_prefix
                     .as_ref()
-                    .is_none_or(|p| e.path.starts_with(p.as_str()))
+                    .is_none_or(|p| e.path().starts_with(p.as_str()))
             })
             .filter(|e| f.status.is_none_or(|s| e.status == s))
-            .filter(|e| f.scenario.as_ref().is_none_or(|s| &e.scenario == s))
+            .filter(|e| f.scenario.as_ref().is_none_or(|s| e.scenario() == s))
             .filter(|e| f.unknown_route.is_none_or(|u| e.unknown_route == u))
             .filter(|e| f.seq.is_none_or(|s| e.seq == s))
             .filter(|e| since.is_none_or(|s| e.at_ms >= s))
@@ -269,23 +370,23 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(path: &str, body: Option<String>) -> Entry {
-        Entry {
-            seq: 0,
-            at: String::new(),
-            at_ms: 0,
-            method: "GET".into(),
-            path: path.into(),
-            query: None,
-            status: 200,
-            scenario: "default".into(),
-            scenario_source: None,
-            unknown_route: false,
-            duration_ms: 0.0,
-            body,
-            body_bytes: 0,
-            body_truncated: false,
-        }
+    fn record(j: &Journal, path: &str, body: &[u8]) {
+        j.record(
+            "t",
+            &Request {
+                at_ms: 0,
+                method: &Method::GET,
+                path,
+                query: None,
+                body,
+                body_bytes: body.len(),
+                too_large: false,
+                status: 200,
+                matched: None,
+                unknown_route: false,
+                duration_ms: 0.0,
+            },
+        );
     }
 
     #[test]
@@ -296,12 +397,12 @@ mod tests {
             body_bytes: 10,
         });
         for i in 0..5 {
-            j.record("t", entry(&format!("/v1/x/{i}"), None));
+            record(&j, &format!("/v1/x/{i}"), b"");
         }
         let l = j.list("t", &Filter::default());
         assert_eq!(l.items.len(), 3);
         assert_eq!(l.evicted, 2);
-        assert_eq!(l.items[0].path, "/v1/x/4");
+        assert_eq!(l.items[0].path(), "/v1/x/4");
         assert_eq!(j.list("other", &Filter::default()).items.len(), 0);
     }
 
@@ -313,10 +414,45 @@ mod tests {
             body_bytes: 1000,
         });
         for _ in 0..100 {
-            j.record("t", entry("/v1/y", Some("x".repeat(1000))));
+            record(&j, "/v1/y", "x".repeat(1000).as_bytes());
         }
         let l = j.list("t", &Filter::default());
         assert!(l.kept_bytes <= 4096, "{}", l.kept_bytes);
         assert_eq!(l.evicted as usize + l.items.len(), 100);
+    }
+
+    #[test]
+    fn strings_share_one_buffer_and_serialise_apart() {
+        let j = Journal::new(Limits {
+            max_entries: 10,
+            max_bytes: usize::MAX,
+            body_bytes: 3,
+        });
+        j.record(
+            "t",
+            &Request {
+                at_ms: 0,
+                method: &Method::POST,
+                path: "/v1/clients",
+                query: Some("page=2"),
+                body: "{\"é\":1}".as_bytes(),
+                body_bytes: 8,
+                too_large: false,
+                status: 201,
+                matched: None,
+                unknown_route: false,
+                duration_ms: 1.5,
+            },
+        );
+        let l = j.list("t", &Filter::default());
+        let v = serde_json::to_value(&l.items[0]).unwrap();
+        assert_eq!(v["path"], "/v1/clients");
+        assert_eq!(v["query"], "page=2");
+        // Three bytes cut inside the two-byte é: replaced, as before.
+        assert_eq!(v["body"], "{\"\u{fffd}");
+        assert_eq!(v["bodyTruncated"], true);
+        assert_eq!(v["scenario"], "default");
+        assert_eq!(v["at"], "1970-01-01T00:00:00.000Z");
+        assert!(v.get("scenarioSource").is_none());
     }
 }

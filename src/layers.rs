@@ -1,125 +1,523 @@
-//! The middleware every request passes: the journal and metrics recorder
-//! (outermost) and, per vendor, fault injection and the vendor tag.
+//! The middleware every request passes, in two hand-written services so a
+//! request costs no more than it must:
+//!
+//! - [`Record`], around the whole router: marks credentials sensitive, sets
+//!   the body limit, buffers the body (bounded) when there is one, and
+//!   journals the answer. Requests without a body pass straight through.
+//! - [`RouteService`], around each route (one layer, not one per concern):
+//!   the request span (only built when its level is on), the vendor's faults,
+//!   panic catching in the answering plug-in's envelope, request and scenario
+//!   metrics (counters found once per route, then one atomic add), and the
+//!   per-request log lines at debug (and warn for server errors).
 
-use std::sync::Arc;
+use std::convert::Infallible;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::Router;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use tower::{Layer, Service};
 
 use crate::body::{BodyLimit, BodyTooLarge};
 use crate::core::Core;
 use crate::faults::{Action, FAULT_HEADER};
 use crate::journal::{self, MatchedScenario, UnknownRoute};
-use crate::metrics::UNMATCHED;
+use crate::metrics::{Answerer, Answerers, RouteCounters, UNMATCHED};
 use crate::reply::{Replies, dropped_connection};
-use crate::tenant::tenant_key;
+use crate::tenant::{key_of, tenant_key};
 
-/// Marks a response with the plug-in that answered it (`complycube`,
-/// `verifik`, `admin`); metrics label requests with it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct AnsweredBy(pub(crate) &'static str);
+/// The path prefix of the admin API: not journaled.
+const ADMIN_PREFIX: &str = "/__admin";
 
-/// What the vendor layer needs to know about its vendor.
+/// Whether `path` is `prefix` or under it (`/v1`, `/v1/…`, not `/v1x`).
+pub(crate) fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+// --- Around each route ---------------------------------------------------------
+
+/// Who answers a group of routes, and what that changes.
+struct Who {
+    answerer: Answerer,
+    /// A vendor's routes: faults apply and errors use its envelope.
+    vendor: Option<(Arc<dyn Replies>, bool)>,
+}
+
+/// Wraps each route of a group (a vendor's, the admin API's, the core's own).
 #[derive(Clone)]
-pub(crate) struct VendorLayer {
-    pub(crate) core: Arc<Core>,
-    pub(crate) name: &'static str,
-    pub(crate) replies: Arc<dyn Replies>,
-    pub(crate) rate_limited: bool,
+pub(crate) struct RouteLayer {
+    core: Arc<Core>,
+    who: Arc<Who>,
 }
 
-/// Applies configured faults to the vendor's routes, answering injected
-/// errors in the vendor's own error shape, and tags the response.
-pub(crate) async fn vendor(State(v): State<VendorLayer>, req: Request, next: Next) -> Response {
-    let header = req
-        .headers()
-        .get(FAULT_HEADER)
-        .and_then(|h| h.to_str().ok());
-    let tenant = tenant_key(req.headers()).unwrap_or("");
-    let plan = v.core.faults.decide(tenant, header, v.rate_limited);
-    if let Some(d) = plan.latency {
-        tokio::time::sleep(d).await;
-    }
-    let mut res = match plan.action {
-        Action::Pass => next.run(req).await,
-        Action::Drop => dropped_connection(),
-        Action::RateLimited => v.replies.status(429),
-        Action::Error(status) => v.replies.status(status),
-    };
-    res.extensions_mut().insert(AnsweredBy(v.name));
-    res
-}
-
-/// Tags admin responses for metrics.
-pub(crate) async fn admin(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    res.extensions_mut().insert(AnsweredBy("admin"));
-    res
-}
-
-/// Buffers the body (bounded), runs the request, counts it and journals it.
-pub(crate) async fn record(State(core): State<Arc<Core>>, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let limit = core.config.max_body_bytes;
-    let (mut parts, body) = req.into_parts();
-    parts.extensions.insert(BodyLimit(limit));
-    let (body, clipped, body_bytes) = match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => {
-            let clipped = core.journal.clip_body(&bytes);
-            let n = bytes.len();
-            (Body::from(bytes), clipped, n)
+impl RouteLayer {
+    /// A vendor's routes: faults in its envelope, `rate_limited` when its
+    /// API documents the sandbox rate limit.
+    pub(crate) fn vendor(
+        core: &Arc<Core>,
+        name: &'static str,
+        replies: Arc<dyn Replies>,
+        rate_limited: bool,
+    ) -> Self {
+        let answerer = core.metrics.answerers().vendor(name);
+        RouteLayer {
+            core: core.clone(),
+            who: Arc::new(Who {
+                answerer,
+                vendor: Some((replies, rate_limited)),
+            }),
         }
-        Err(_) => {
-            parts.extensions.insert(BodyTooLarge);
-            (Body::empty(), (None, true), limit)
+    }
+
+    /// The admin API's routes.
+    pub(crate) fn admin(core: &Arc<Core>) -> Self {
+        Self::plain(core, Answerers::ADMIN)
+    }
+
+    /// The core's own routes (`/metrics`, `/openapi.json`, unknown paths).
+    pub(crate) fn sandbox(core: &Arc<Core>) -> Self {
+        Self::plain(core, Answerers::SANDBOX)
+    }
+
+    fn plain(core: &Arc<Core>, answerer: Answerer) -> Self {
+        RouteLayer {
+            core: core.clone(),
+            who: Arc::new(Who {
+                answerer,
+                vendor: None,
+            }),
         }
-    };
-    let tenant = tenant_key(&parts.headers).unwrap_or("").to_owned();
-    let method = parts.method.to_string();
-    let path = parts.uri.path().to_owned();
-    let query = parts.uri.query().map(str::to_owned);
-    let route = parts.extensions.get::<MatchedPath>().cloned();
-    let res = next.run(Request::from_parts(parts, body)).await;
-    let unknown = res.extensions().get::<UnknownRoute>().is_some();
-    let route = match (&route, unknown) {
-        (Some(m), false) => m.as_str(),
-        _ => UNMATCHED,
-    };
-    let answered_by = res
-        .extensions()
-        .get::<AnsweredBy>()
-        .map_or("sandbox", |a| a.0);
-    core.metrics
-        .request(answered_by, route, res.status().as_u16());
-    let matched = res.extensions().get::<MatchedScenario>();
-    if let Some(m) = matched {
-        core.metrics.scenario_matched(&m.name);
     }
-    if answered_by == "admin" {
-        return res;
+}
+
+/// What every clone of one route's service shares.
+struct Shared {
+    core: Arc<Core>,
+    who: Arc<Who>,
+    /// The route's counters, found on its first request.
+    counters: OnceLock<Arc<RouteCounters>>,
+}
+
+impl Shared {
+    fn counters(&self, matched: Option<&MatchedPath>) -> Arc<RouteCounters> {
+        let pattern = matched.map_or(UNMATCHED, MatchedPath::as_str);
+        let found = self
+            .counters
+            .get_or_init(|| self.core.metrics.route(pattern));
+        if found.route() == pattern {
+            found.clone()
+        } else {
+            // One service answering several patterns (never seen in
+            // practice): still counted right, just looked up.
+            self.core.metrics.route(pattern)
+        }
     }
-    let at_ms = core.clocks.now(&tenant);
-    core.journal.record(
-        &tenant,
-        journal::Entry {
-            seq: 0,
-            at: crate::ids::iso_millis(at_ms),
-            at_ms,
-            method,
-            path,
-            query,
-            status: res.status().as_u16(),
-            scenario: matched.map_or_else(|| "default".to_owned(), |m| m.name.clone()),
-            scenario_source: matched.map(|m| m.source),
-            unknown_route: unknown,
-            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-            body: clipped.0,
-            body_bytes,
-            body_truncated: clipped.1,
-        },
-    );
-    res
+
+    /// The answering plug-in's 500 for a panic.
+    fn internal_error(&self) -> Response {
+        match &self.who.vendor {
+            Some((replies, _)) => replies.status(500),
+            None => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(serde_json::json!({
+                    "error": "internal_error",
+                    "message": "the sandbox failed to answer this request",
+                })),
+            )
+                .into_response(),
+        }
+    }
+}
+
+impl<S> Layer<S> for RouteLayer {
+    type Service = RouteService<S>;
+
+    fn layer(&self, inner: S) -> RouteService<S> {
+        RouteService {
+            inner,
+            shared: Arc::new(Shared {
+                core: self.core.clone(),
+                who: self.who.clone(),
+                counters: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct RouteService<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S> Service<Request> for RouteService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Unpin + Send + 'static,
+    S::Future: Unpin + Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = RouteFuture<S>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> RouteFuture<S> {
+        let shared = self.shared.clone();
+        let counters = shared.counters(req.extensions().get::<MatchedPath>());
+        let span = tracing::info_span!(
+            "request",
+            method = %req.method(),
+            route = %counters.route(),
+            path = %req.uri().path(),
+        );
+        // Only needed for the log lines.
+        let started = tracing::enabled!(tracing::Level::WARN).then(Instant::now);
+        let mut fut = RouteFuture {
+            shared,
+            counters,
+            span,
+            started,
+            state: State::Done,
+        };
+        let (latency, action) = match &fut.shared.who.vendor {
+            Some((_, rate_limited)) => {
+                let headers = req.headers();
+                let header = headers.get(FAULT_HEADER).and_then(|h| h.to_str().ok());
+                let tenant = tenant_key(headers).unwrap_or("");
+                let plan = fut.shared.core.faults.decide(tenant, header, *rate_limited);
+                (plan.latency, plan.action)
+            }
+            None => (None, Action::Pass),
+        };
+        fut.state = match latency {
+            Some(d) => State::Waiting {
+                sleep: Box::pin(tokio::time::sleep(d)),
+                action,
+                next: Some((self.inner.clone(), req)),
+            },
+            None => fut.act(action, &mut self.inner, req),
+        };
+        fut
+    }
+}
+
+enum State<S: Service<Request>> {
+    /// The fault's latency, then its action.
+    Waiting {
+        sleep: Pin<Box<tokio::time::Sleep>>,
+        action: Action,
+        next: Option<(S, Request)>,
+    },
+    Running(S::Future),
+    Answered(Response),
+    Done,
+}
+
+pub(crate) struct RouteFuture<S: Service<Request>> {
+    shared: Arc<Shared>,
+    counters: Arc<RouteCounters>,
+    span: tracing::Span,
+    started: Option<Instant>,
+    state: State<S>,
+}
+
+impl<S> RouteFuture<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Unpin,
+{
+    fn act(&self, action: Action, inner: &mut S, req: Request) -> State<S> {
+        let replies = self.shared.who.vendor.as_ref().map(|v| &v.0);
+        match (action, replies) {
+            (Action::Pass, _) | (_, None) => {
+                let _entered = self.span.enter();
+                match std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(req))) {
+                    Ok(fut) => State::Running(fut),
+                    Err(_) => State::Answered(self.shared.internal_error()),
+                }
+            }
+            (Action::Drop, Some(_)) => State::Answered(dropped_connection()),
+            (Action::RateLimited, Some(r)) => State::Answered(r.status(429)),
+            (Action::Error(status), Some(r)) => State::Answered(r.status(status)),
+        }
+    }
+
+    /// Counts and logs the answer.
+    fn finish(&self, res: &Response) {
+        let status = res.status();
+        let by = self.shared.who.answerer;
+        if res.extensions().get::<UnknownRoute>().is_some() {
+            self.shared
+                .core
+                .metrics
+                .unmatched()
+                .count(by, status.as_u16());
+        } else {
+            self.counters.count(by, status.as_u16());
+        }
+        if let Some(m) = res.extensions().get::<MatchedScenario>() {
+            let name = m.scenario.as_ref().map(|s| s.name.as_str());
+            self.shared.core.metrics.scenario_matched(name);
+        }
+        let Some(started) = self.started else {
+            return;
+        };
+        let latency = started.elapsed();
+        if status.is_server_error() {
+            tracing::warn!(
+                target: "tower_http::trace::on_failure",
+                parent: &self.span,
+                classification = %format_args!("Status code: {status}"),
+                latency = %format_args!("{} ms", latency.as_millis()),
+                "response failed"
+            );
+        }
+        tracing::debug!(
+            target: "tower_http::trace::on_response",
+            parent: &self.span,
+            latency = %format_args!("{} μs", latency.as_micros()),
+            status = status.as_u16(),
+            "finished processing request"
+        );
+    }
+}
+
+impl<S> Future for RouteFuture<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Unpin,
+    S::Future: Unpin,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Every field is Unpin (the sleep is boxed, the inner future Unpin).
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                State::Waiting {
+                    sleep,
+                    action,
+                    next,
+                } => {
+                    if sleep.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    let action = *action;
+                    let Some((mut inner, req)) = next.take() else {
+                        this.state = State::Done;
+                        continue;
+                    };
+                    this.state = this.act(action, &mut inner, req);
+                }
+                State::Running(fut) => {
+                    let polled = {
+                        let _entered = this.span.enter();
+                        std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut *fut).poll(cx)))
+                    };
+                    let res = match polled {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(Ok(res))) => res,
+                        Ok(Poll::Ready(Err(never))) => match never {},
+                        Err(_) => this.shared.internal_error(),
+                    };
+                    this.state = State::Done;
+                    this.finish(&res);
+                    return Poll::Ready(Ok(res));
+                }
+                State::Answered(_) => {
+                    let State::Answered(res) = std::mem::replace(&mut this.state, State::Done)
+                    else {
+                        continue;
+                    };
+                    this.finish(&res);
+                    return Poll::Ready(Ok(res));
+                }
+                State::Done => {
+                    // Polled after completion: never by hyper.
+                    return Poll::Ready(Ok(this.shared.internal_error()));
+                }
+            }
+        }
+    }
+}
+
+// --- Around the whole router ----------------------------------------------------
+
+/// Headers never written to logs.
+fn mark_sensitive(headers: &mut HeaderMap) {
+    static ADMIN_TOKEN: HeaderName = HeaderName::from_static("x-admin-token");
+    for name in [&header::AUTHORIZATION, &ADMIN_TOKEN] {
+        if let header::Entry::Occupied(mut e) = headers.entry(name) {
+            for v in e.iter_mut() {
+                v.set_sensitive(true);
+            }
+        }
+    }
+}
+
+/// Buffers bodies, journals answers; the outermost service of the router.
+#[derive(Clone)]
+pub(crate) struct Record {
+    core: Arc<Core>,
+    router: Router,
+}
+
+impl Record {
+    pub(crate) fn new(core: Arc<Core>, router: Router) -> Self {
+        Record { core, router }
+    }
+}
+
+/// What the journal needs once the answer is known.
+pub(crate) struct Pending {
+    started: Instant,
+    method: Method,
+    uri: Uri,
+    authorization: Option<HeaderValue>,
+}
+
+impl Pending {
+    fn of(req: &Request) -> Self {
+        Pending {
+            started: Instant::now(),
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            authorization: req.headers().get(header::AUTHORIZATION).cloned(),
+        }
+    }
+
+    fn journal(self, core: &Core, res: &Response, body: &[u8], body_bytes: usize, too_large: bool) {
+        let tenant = self.authorization.as_ref().and_then(key_of).unwrap_or("");
+        core.journal.record(
+            tenant,
+            &journal::Request {
+                at_ms: core.clocks.now(tenant),
+                method: &self.method,
+                path: self.uri.path(),
+                query: self.uri.query(),
+                body,
+                body_bytes,
+                too_large,
+                status: res.status().as_u16(),
+                matched: res.extensions().get::<MatchedScenario>(),
+                unknown_route: res.extensions().get::<UnknownRoute>().is_some(),
+                duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+            },
+        );
+    }
+}
+
+impl Service<Request> for Record {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = RecordFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: Request) -> RecordFuture {
+        mark_sensitive(req.headers_mut());
+        let limit = self.core.config.max_body_bytes;
+        req.extensions_mut().insert(BodyLimit(limit));
+        let journaled = self.core.journal.enabled() && !is_under(req.uri().path(), ADMIN_PREFIX);
+        if !journaled {
+            // Handlers that read the body apply the limit themselves.
+            return RecordFuture::Direct {
+                fut: self.router.call(req),
+                pending: None,
+                core: None,
+            };
+        }
+        let pending = Pending::of(&req);
+        if req.body().is_end_stream() {
+            return RecordFuture::Direct {
+                fut: self.router.call(req),
+                pending: Some(pending),
+                core: Some(self.core.clone()),
+            };
+        }
+        let core = self.core.clone();
+        let mut router = self.router.clone();
+        RecordFuture::Buffered(Box::pin(async move {
+            let (mut parts, body) = req.into_parts();
+            let (bytes, too_large) = match axum::body::to_bytes(body, limit).await {
+                Ok(bytes) => (bytes, false),
+                Err(_) => {
+                    parts.extensions.insert(BodyTooLarge);
+                    (Bytes::new(), true)
+                }
+            };
+            let body = if too_large {
+                Body::empty()
+            } else {
+                Body::from(bytes.clone())
+            };
+            let res = match router.call(Request::from_parts(parts, body)).await {
+                Ok(res) => res,
+                Err(never) => match never {},
+            };
+            let n = if too_large { limit } else { bytes.len() };
+            pending.journal(&core, &res, &bytes, n, too_large);
+            res
+        }))
+    }
+}
+
+#[expect(
+    clippy::large_enum_variant,
+    reason = "the unboxed variant is the common one (no body): boxing it would cost an allocation per request"
+)]
+pub(crate) enum RecordFuture {
+    /// No body to buffer.
+    Direct {
+        fut: <Router as Service<Request>>::Future,
+        pending: Option<Pending>,
+        core: Option<Arc<Core>>,
+    },
+    Buffered(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+impl Future for RecordFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            RecordFuture::Direct { fut, pending, core } => {
+                let res = match Pin::new(fut).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(res)) => res,
+                    Poll::Ready(Err(never)) => match never {},
+                };
+                if let (Some(p), Some(core)) = (pending.take(), core.as_ref()) {
+                    p.journal(core, &res, &[], 0, false);
+                }
+                Poll::Ready(Ok(res))
+            }
+            RecordFuture::Buffered(fut) => fut.as_mut().poll(cx).map(Ok),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_match_whole_segments() {
+        assert!(is_under("/__admin", "/__admin"));
+        assert!(is_under("/__admin/health", "/__admin"));
+        assert!(!is_under("/__adminx", "/__admin"));
+        assert!(!is_under("/v1/__admin", "/__admin"));
+    }
 }

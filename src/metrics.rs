@@ -1,65 +1,186 @@
 //! Prometheus metrics at `GET /metrics`, in the text exposition format.
 //!
-//! Counting is cheap: one short mutex-protected map update per request (the
-//! route string is borrowed for the lookup, nothing is allocated once a
-//! series exists) and plain atomics for webhook outcomes. The text is
-//! rendered on scrape.
+//! Counting costs one relaxed atomic add per request: every route gets its
+//! counters ([`RouteCounters`]) the first time it answers, and the layer in
+//! front of it keeps them, so no label is ever looked up per request. A
+//! route's counters hold one atomic per (answering plug-in, common status);
+//! an unusual status goes to a small locked list. The text is rendered on
+//! scrape.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// The route label for a request no route matched.
 pub(crate) const UNMATCHED: &str = "unmatched";
 
-/// One route's series: (vendor, status, count); a route has very few.
-type RouteSeries = Vec<(&'static str, u16, u64)>;
+/// The statuses with their own counter; any other goes to the locked list.
+const STATUSES: [u16; 20] = [
+    200, 201, 204, 400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 429, 500, 501, 502, 503, 504,
+    304,
+];
+
+fn status_slot(status: u16) -> Option<usize> {
+    STATUSES.iter().position(|s| *s == status)
+}
+
+/// The plug-ins that answer requests, as metrics label them: `sandbox` (the
+/// core's own routes and unknown paths), `admin`, then every vendor.
+#[derive(Debug, Clone)]
+pub(crate) struct Answerers(Arc<[&'static str]>);
+
+/// Index of an answering plug-in in [`Answerers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Answerer(pub(crate) usize);
+
+impl Answerers {
+    pub(crate) const SANDBOX: Answerer = Answerer(0);
+    pub(crate) const ADMIN: Answerer = Answerer(1);
+
+    pub(crate) fn new(vendors: &[&'static str]) -> Self {
+        let mut names = vec!["sandbox", "admin"];
+        names.extend_from_slice(vendors);
+        Answerers(names.into())
+    }
+
+    /// The index of a vendor registered with [`Answerers::new`].
+    pub(crate) fn vendor(&self, name: &str) -> Answerer {
+        Answerer(
+            self.0
+                .iter()
+                .position(|n| *n == name)
+                .unwrap_or(Self::SANDBOX.0),
+        )
+    }
+
+    fn name(&self, a: usize) -> &'static str {
+        self.0.get(a).copied().unwrap_or("sandbox")
+    }
+}
+
+/// One route's request counters.
+pub(crate) struct RouteCounters {
+    route: Box<str>,
+    /// answerer × [`STATUSES`].
+    counts: Box<[AtomicU64]>,
+    /// (answerer, status, count) for the statuses not in [`STATUSES`].
+    other: Mutex<Vec<(usize, u16, u64)>>,
+}
+
+impl RouteCounters {
+    fn new(route: &str, answerers: usize) -> Self {
+        RouteCounters {
+            route: route.into(),
+            counts: (0..answerers * STATUSES.len())
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+            other: Mutex::default(),
+        }
+    }
+
+    /// The pattern these counters are for.
+    pub(crate) fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// Counts one answered request.
+    pub(crate) fn count(&self, by: Answerer, status: u16) {
+        if let Some(i) = status_slot(status) {
+            if let Some(c) = self.counts.get(by.0 * STATUSES.len() + i) {
+                c.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+        }
+        let mut other = self.other.lock().unwrap_or_else(|e| e.into_inner());
+        match other
+            .iter_mut()
+            .find(|(a, s, _)| *a == by.0 && *s == status)
+        {
+            Some(entry) => entry.2 += 1,
+            None => other.push((by.0, status, 1)),
+        }
+    }
+
+    /// (answerer, status, count) of every non-zero series.
+    fn series(&self) -> Vec<(usize, u16, u64)> {
+        let mut out: Vec<(usize, u16, u64)> = self
+            .counts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let n = c.load(Ordering::Relaxed);
+                (n > 0).then(|| (i / STATUSES.len(), STATUSES[i % STATUSES.len()], n))
+            })
+            .collect();
+        out.extend(
+            self.other
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .copied(),
+        );
+        out
+    }
+}
 
 /// Counters shared by the whole process; lives in [`crate::core::Core`].
 pub(crate) struct Metrics {
     started: Instant,
-    /// route → its series.
-    requests: Mutex<HashMap<Box<str>, RouteSeries>>,
+    answerers: Answerers,
+    /// Every route that answered, `unmatched` first.
+    routes: Mutex<Vec<Arc<RouteCounters>>>,
+    unmatched: Arc<RouteCounters>,
+    /// Responses decided by the default (no scenario).
+    default_scenario: AtomicU64,
     scenarios: Mutex<HashMap<Box<str>, u64>>,
     webhooks_delivered: AtomicU64,
     webhooks_failed: AtomicU64,
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
+impl Metrics {
+    pub(crate) fn new(answerers: Answerers) -> Self {
+        let unmatched = Arc::new(RouteCounters::new(UNMATCHED, answerers.0.len()));
         Metrics {
             started: Instant::now(),
-            requests: Mutex::default(),
+            routes: Mutex::new(vec![unmatched.clone()]),
+            unmatched,
+            answerers,
+            default_scenario: AtomicU64::new(0),
             scenarios: Mutex::default(),
             webhooks_delivered: AtomicU64::new(0),
             webhooks_failed: AtomicU64::new(0),
         }
     }
-}
 
-impl Metrics {
-    /// Counts one answered request. `vendor` is the plug-in that answered
-    /// (`admin` for the admin API, `sandbox` otherwise); `route` is the
-    /// matched route pattern (e.g. `/v1/clients/{id}`) or [`UNMATCHED`].
-    pub(crate) fn request(&self, vendor: &'static str, route: &str, status: u16) {
-        let mut map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        let series = match map.get_mut(route) {
-            Some(s) => s,
-            None => map.entry(route.into()).or_default(),
-        };
-        match series
-            .iter_mut()
-            .find(|(v, s, _)| *s == status && *v == vendor)
-        {
-            Some(entry) => entry.2 += 1,
-            None => series.push((vendor, status, 1)),
-        }
+    pub(crate) fn answerers(&self) -> &Answerers {
+        &self.answerers
     }
 
-    /// Counts a request whose response was decided by the named scenario.
-    pub(crate) fn scenario_matched(&self, name: &str) {
+    /// The counters of the route with this pattern (created on first use;
+    /// callers keep them, so this runs once per route).
+    pub(crate) fn route(&self, pattern: &str) -> Arc<RouteCounters> {
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = routes.iter().find(|r| &*r.route == pattern) {
+            return r.clone();
+        }
+        let r = Arc::new(RouteCounters::new(pattern, self.answerers.0.len()));
+        routes.push(r.clone());
+        r
+    }
+
+    /// The counters of requests no route matched.
+    pub(crate) fn unmatched(&self) -> &RouteCounters {
+        &self.unmatched
+    }
+
+    /// Counts a request decided by the named scenario (`None`: the default).
+    pub(crate) fn scenario_matched(&self, name: Option<&str>) {
+        let Some(name) = name else {
+            self.default_scenario.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
         let mut map = self.scenarios.lock().unwrap_or_else(|e| e.into_inner());
         match map.get_mut(name) {
             Some(n) => *n += 1,
@@ -94,15 +215,13 @@ impl Metrics {
             "HTTP requests answered, by vendor, matched route and status.",
         );
         {
-            let map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-            let mut rows: Vec<(&str, &str, u16, u64)> = map
-                .iter()
-                .flat_map(|(route, series)| {
-                    series
-                        .iter()
-                        .map(move |(v, s, n)| (*v, route.as_ref(), *s, *n))
-                })
-                .collect();
+            let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+            let mut rows: Vec<(&str, &str, u16, u64)> = Vec::new();
+            for route in routes.iter() {
+                for (a, status, n) in route.series() {
+                    rows.push((self.answerers.name(a), route.route(), status, n));
+                }
+            }
             rows.sort_unstable();
             for (vendor, route, status, n) in rows {
                 let _ = writeln!(
@@ -122,6 +241,10 @@ impl Metrics {
         {
             let map = self.scenarios.lock().unwrap_or_else(|e| e.into_inner());
             let mut rows: Vec<(&str, u64)> = map.iter().map(|(k, v)| (k.as_ref(), *v)).collect();
+            let default = self.default_scenario.load(Ordering::Relaxed);
+            if default > 0 {
+                rows.push((crate::scenario::DEFAULT_NAME, default));
+            }
             rows.sort_unstable();
             for (name, n) in rows {
                 let _ = writeln!(
@@ -231,12 +354,17 @@ mod tests {
 
     #[test]
     fn counts_render_sorted_and_escaped() {
-        let m = Metrics::default();
-        m.request("complycube", "/v1/clients/{id}", 200);
-        m.request("complycube", "/v1/clients/{id}", 200);
-        m.request("complycube", UNMATCHED, 404);
-        m.request("verifik", UNMATCHED, 404);
-        m.scenario_matched("a \"quoted\"\\name\nline");
+        let m = Metrics::new(Answerers::new(&["complycube", "verifik"]));
+        let cc = m.answerers().vendor("complycube");
+        let vk = m.answerers().vendor("verifik");
+        let clients = m.route("/v1/clients/{id}");
+        clients.count(cc, 200);
+        m.route("/v1/clients/{id}").count(cc, 200);
+        clients.count(cc, 299);
+        m.unmatched().count(cc, 404);
+        m.unmatched().count(vk, 404);
+        m.scenario_matched(Some("a \"quoted\"\\name\nline"));
+        m.scenario_matched(None);
         m.webhook_delivered();
         m.webhook_failed();
         m.webhook_failed();
@@ -245,8 +373,12 @@ mod tests {
             "kyc_sandbox_requests_total{vendor=\"complycube\",route=\"/v1/clients/{id}\",status=\"200\"} 2\n"
         ));
         assert!(text.contains(
+            "kyc_sandbox_requests_total{vendor=\"complycube\",route=\"/v1/clients/{id}\",status=\"299\"} 1\n"
+        ));
+        assert!(text.contains(
             "kyc_sandbox_requests_total{vendor=\"verifik\",route=\"unmatched\",status=\"404\"} 1\n"
         ));
+        assert!(text.contains("kyc_sandbox_scenario_matches_total{scenario=\"default\"} 1\n"));
         assert!(text.contains(
             "kyc_sandbox_scenario_matches_total{scenario=\"a \\\"quoted\\\"\\\\name\\nline\"} 1\n"
         ));

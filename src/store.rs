@@ -13,11 +13,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::ids::ObjectId;
 
 /// Records in insertion order, indexed by id and by owner.
+/// Ids are hashed on every request: foldhash, not SipHash.
+type Hasher = foldhash::fast::RandomState;
+
 #[derive(Debug)]
 pub(crate) struct Table<T> {
     rows: BTreeMap<u64, (ObjectId, Option<ObjectId>, T)>,
-    by_id: HashMap<ObjectId, u64>,
-    by_owner: HashMap<ObjectId, BTreeSet<u64>>,
+    by_id: HashMap<ObjectId, u64, Hasher>,
+    by_owner: HashMap<ObjectId, BTreeSet<u64>, Hasher>,
     next: u64,
     /// Ids inserted, changed or removed since the last [`Table::take_dirty`].
     dirty: Vec<ObjectId>,
@@ -27,8 +30,8 @@ impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             rows: BTreeMap::new(),
-            by_id: HashMap::new(),
-            by_owner: HashMap::new(),
+            by_id: HashMap::default(),
+            by_owner: HashMap::default(),
             next: 0,
             dirty: Vec::new(),
         }
@@ -97,6 +100,11 @@ impl<T> Table<T> {
             }
         }
         Some(value)
+    }
+
+    /// The ids touched since the last [`Table::take_dirty`] (repeats possible).
+    pub(crate) fn touched(&self) -> &[ObjectId] {
+        &self.dirty
     }
 
     /// The ids touched since the last call, each once, in first-touch order.

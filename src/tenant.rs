@@ -3,8 +3,8 @@
 //! holder of per-tenant data offers the rest of the sandbox: resets,
 //! restoring stored records, and exporting a tenant.
 
-use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderValue};
 
 use crate::persist::Record;
 use crate::scenario::stored::Restored;
@@ -12,7 +12,12 @@ use crate::scenario::stored::Restored;
 /// The tenant key a request carries: its `Authorization` value without a
 /// `Bearer`/`JWT` scheme. A scheme with nothing after it is no key.
 pub(crate) fn tenant_key(headers: &HeaderMap) -> Option<&str> {
-    let raw = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    key_of(headers.get(AUTHORIZATION)?)
+}
+
+/// The tenant key an `Authorization` value carries (see [`tenant_key`]).
+pub(crate) fn key_of(authorization: &HeaderValue) -> Option<&str> {
+    let raw = authorization.to_str().ok()?.trim();
     let (first, rest) = match raw.split_once(char::is_whitespace) {
         Some((first, rest)) => (first, rest.trim()),
         None => (raw, ""),

@@ -30,7 +30,8 @@ pub(crate) trait Vendor: Send + Sync {
     fn documents_rate_limit(&self) -> bool;
     /// Its per-tenant data, for resets.
     fn tenant_data(&self) -> Arc<dyn TenantData>;
-    /// Its routes (relative to [`Vendor::prefix`]), state applied.
+    /// Its routes (relative to [`Vendor::prefix`]), state applied. The core
+    /// wraps them: faults, metrics, and a panic answered with its 500.
     fn router(&self, core: &Arc<Core>) -> Router;
     /// Its sandbox-only routes, nested under `/__admin`.
     fn admin_router(&self, core: &Arc<Core>) -> Router;

@@ -35,10 +35,22 @@ pub(crate) fn enqueue(
     payload: Value,
     at_or_before: Option<Millis>,
 ) -> Ack {
+    enqueue_with(api, key, event_type, || payload, at_or_before)
+}
+
+/// [`enqueue`], building the payload only when some webhook wants it.
+fn enqueue_with(
+    api: &Api,
+    key: &str,
+    event_type: &str,
+    payload: impl FnOnce() -> Value,
+    at_or_before: Option<Millis>,
+) -> Ack {
     let targets = api.store.read(key, |t| t.targets(event_type, at_or_before));
     if targets.is_empty() {
         return Ack::done();
     }
+    let payload = payload();
     let now = api.core.clocks.now(key);
     let id = ObjectId::new(now).to_string();
     let resource_type = if event_type.starts_with("workflow.session.") {
@@ -115,7 +127,10 @@ pub(crate) async fn check_created(
     check: &super::check::Check,
     body: &Value,
 ) -> Result<(), ApiError> {
-    emit(api, key, "check.pending", check_payload(body)).await?;
+    enqueue_with(api, key, "check.pending", || check_payload(body), None)
+        .wait()
+        .await
+        .map_err(ApiError::from)?;
     if check.complete_at <= api.core.clocks.now(key) {
         check_due(api, key, check.id)
             .wait()

@@ -40,6 +40,7 @@ mod persist;
 mod persist_activity;
 mod preconditions;
 mod render;
+mod rendered;
 mod reports;
 mod results;
 mod risk;
@@ -64,7 +65,6 @@ use axum::extract::{OriginalUri, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tokio::task::JoinSet;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use self::api::Api;
 use self::error::ApiError;
@@ -151,9 +151,6 @@ impl Vendor for ComplyCube {
             .merge(audit_log::routes())
             .fallback(unknown_route)
             .method_not_allowed_fallback(method_not_allowed)
-            .layer(CatchPanicLayer::custom(|_| {
-                ApiError::internal().into_response()
-            }))
             .with_state(self.api(core))
     }
 

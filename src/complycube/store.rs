@@ -21,7 +21,7 @@ use crate::tenant::{RestoreContext, TenantData};
 static EMPTY: LazyLock<Tenant> = LazyLock::new(Tenant::default);
 
 pub(crate) struct Store {
-    tenants: RwLock<HashMap<String, Arc<Mutex<Tenant>>>>,
+    tenants: RwLock<HashMap<String, Arc<Mutex<Tenant>>, foldhash::fast::RandomState>>,
     durable: Arc<Durable>,
     /// Which tenant each hosted Flow session belongs to: its page is
     /// reached by the session's random id alone.
@@ -65,6 +65,7 @@ impl Store {
         f: impl FnOnce(&mut Tenant, &mut Batch) -> Result<R, ApiError>,
     ) -> Result<(R, Ack), ApiError> {
         let finish = |t: &mut Tenant, mut batch: Batch, out: Result<R, ApiError>| {
+            t.forget_renderings();
             persist::drain(t, key, &self.durable, &mut batch);
             let ack = self.durable.submit(batch);
             out.map(|r| (r, ack))

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use super::audit::AuditEntry;
 use super::check::Check;
+use super::check_type::CheckType;
 use super::flow_session::FlowSession;
 use super::model::{Address, Client, Document, LivePhoto, LiveVideo};
+use super::rendered::Rendered;
 use super::webhook::Webhook;
 use super::workflow_session::WorkflowSession;
 use crate::delivery::NewDelivery;
@@ -36,6 +38,8 @@ pub(crate) struct Tenant {
     pub(crate) audit_log: Table<AuditEntry>,
     /// Image SHA-256 → the places those bytes were uploaded.
     pub(crate) faces: HashMap<[u8; 32], Vec<FaceSighting>>,
+    /// Checks as last rendered, for reads.
+    pub(crate) rendered: Rendered,
 }
 
 impl Tenant {
@@ -61,8 +65,42 @@ impl Tenant {
         self.faces.retain(|_, l| !l.is_empty());
     }
 
-    /// Forgets which rows changed (after a restore, which writes nothing).
+    /// Called with a write's changes not yet drained: forgets every kept
+    /// rendering the write may have changed. A check renders from itself,
+    /// its client, document and address (or the client's latest address),
+    /// and a face authentication from the client's identity checks; so a
+    /// change to a client, document or address, to an identity check, or a
+    /// removed check forgets all of them; a change to any other check
+    /// forgets that check's.
+    pub(crate) fn forget_renderings(&self) {
+        let checks = self.checks.touched();
+        let shared = !self.clients.touched().is_empty()
+            || !self.addresses.touched().is_empty()
+            || !self.documents.touched().is_empty();
+        if (!shared && checks.is_empty()) || self.rendered.is_empty() {
+            return;
+        }
+        if shared {
+            self.rendered.clear();
+            return;
+        }
+        for id in checks {
+            match self.checks.get(id) {
+                Some(c) if !matches!(c.kind, CheckType::Identity | CheckType::EnhancedIdentity) => {
+                    self.rendered.forget(id);
+                }
+                _ => {
+                    self.rendered.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Forgets which rows changed (after a restore, which writes nothing),
+    /// and every rendering, which the restored rows may change.
     pub(crate) fn clear_dirty(&mut self) {
+        self.rendered.clear();
         self.clients.take_dirty();
         self.addresses.take_dirty();
         self.documents.take_dirty();

@@ -51,7 +51,7 @@ pub(crate) async fn decide(
 /// Marks a response with the scenario that decided it, for the journal and metrics.
 pub(crate) fn tag(mut res: Response, selected: &Selected) -> Response {
     res.extensions_mut().insert(MatchedScenario {
-        name: selected.name().to_owned(),
+        scenario: selected.scenario.clone(),
         source: selected.source.as_str(),
     });
     res

@@ -27,5 +27,5 @@ pub(crate) use compile::compile;
 pub(crate) use engine::{Engine, Selected, Source};
 pub(crate) use matching::{Facts, NoFacts, Request};
 pub(crate) use merge::deep_merge;
-pub(crate) use model::{Effect, Scenario};
+pub(crate) use model::{DEFAULT_NAME, Effect, Scenario};
 pub(crate) use vocabulary::{Key, Kind, Vocabulary};

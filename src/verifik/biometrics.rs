@@ -15,11 +15,12 @@ use serde_json::Value;
 use super::api::{Api, Token};
 use super::calls::Call;
 use super::endpoint::Endpoint;
-use super::error::VJson;
+use super::error::{VBytes, VerifikError};
 use super::render::{Ctx, client_id, envelope, render};
 use super::validate;
+use super::wire::Fields;
 use crate::journal::MatchedScenario;
-use crate::scenario;
+use crate::{body, scenario};
 
 pub(crate) fn routes() -> Router<Api> {
     Router::new()
@@ -42,7 +43,7 @@ pub(crate) fn routes() -> Router<Api> {
 /// The POST handler of one endpoint: every endpoint shares [`handle`].
 fn endpoint(ep: Endpoint) -> MethodRouter<Api> {
     post(
-        move |State(api): State<Api>, token: Token, headers: HeaderMap, VJson(body): VJson| {
+        move |State(api): State<Api>, token: Token, headers: HeaderMap, VBytes(body): VBytes| {
             handle(ep, api, token, headers, body)
         },
     )
@@ -53,10 +54,26 @@ async fn handle(
     api: Api,
     Token(token): Token,
     headers: HeaderMap,
-    body: Value,
+    raw: axum::body::Bytes,
 ) -> Response {
+    // A flat body is read in one pass with its strings borrowed; any other
+    // is parsed as before, with the same errors.
+    let parsed: Value;
+    let body = match Fields::scan(&raw) {
+        Some(fields) => fields,
+        None => {
+            parsed = match body::parse_json::<Value>(&raw) {
+                Ok(v) => v,
+                Err(e) => return VerifikError::from(e).into_response(),
+            };
+            match Fields::of_value(&parsed) {
+                Some(fields) => fields,
+                None => return validate::not_an_object().into_response(),
+            }
+        }
+    };
     let cfg = &api.core.config;
-    if let Err(e) = validate::check(&body, &ep.fields(cfg), cfg.verifik_messages) {
+    if let Err(e) = validate::check_fields(&body, &ep.fields(cfg), cfg.verifik_messages) {
         return e.into_response();
     }
     let (probes, gallery) = match ep.images(&body) {
@@ -69,10 +86,13 @@ async fn handle(
         Err(answered) => {
             let at = api.core.clocks.now(&token);
             let status = answered.status().as_u16();
-            let decided = answered
-                .extensions()
-                .get::<MatchedScenario>()
-                .map_or(("default", "default"), |m| (m.name.as_str(), m.source));
+            let decided = answered.extensions().get::<MatchedScenario>().map_or(
+                ("default", "default"),
+                |m| {
+                    let name = m.scenario.as_ref().map_or("default", |s| s.name.as_str());
+                    (name, m.source)
+                },
+            );
             let call = Call::new(at, ep.name(), status, decided, all.len());
             api.store.calls.record(&token, call);
             return answered;

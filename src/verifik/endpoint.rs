@@ -1,11 +1,10 @@
 //! The emulated biometrics endpoints: their names, their Joi schemas and
 //! which fields carry images.
 
-use serde_json::Value;
-
 use super::error::VerifikError;
 use super::image;
 use super::validate::{self, Field, Kind, OS, SEARCH_MODE};
+use super::wire::Fields;
 use crate::config::Config;
 
 /// `liveness_min_score` when the request sends none.
@@ -105,7 +104,7 @@ impl Endpoint {
     }
 
     /// Hashes of the probe images (liveness runs on the first) and the gallery.
-    pub(super) fn images(self, body: &Value) -> Result<(Hashes, Hashes), VerifikError> {
+    pub(super) fn images(self, body: &Fields<'_>) -> Result<(Hashes, Hashes), VerifikError> {
         let hash_all = |name: &str, urls: bool| -> Result<Hashes, VerifikError> {
             validate::strings(body, name)
                 .into_iter()

@@ -17,7 +17,7 @@ use super::gallery::{Face, Gallery, Person, PersonView, person_json, summary_jso
 use super::render::envelope;
 use super::request::{Images, bare_image, number, prepare, text};
 use super::score;
-use super::validate::{Field, Kind, OS, SEARCH_MODE, date, strings};
+use super::validate::{self, Field, Kind, OS, SEARCH_MODE, date_value};
 use crate::ids::ObjectId;
 use crate::scenario;
 
@@ -51,7 +51,7 @@ fn fields() -> Vec<Field> {
 
 /// Joi's `array.max` for `images`.
 pub(crate) fn at_most_three(body: &Value) -> Result<(), VerifikError> {
-    if strings(body, "images").len() > MAX_IMAGES {
+    if validate::value_strings(body, "images").len() > MAX_IMAGES {
         return Err(VerifikError::missing_parameter(format!(
             "\"images\" must contain less than or equal to {MAX_IMAGES} items"
         )));
@@ -61,7 +61,7 @@ pub(crate) fn at_most_three(body: &Value) -> Result<(), VerifikError> {
 
 /// The faces of a request's `images`, with their digests.
 pub(crate) fn faces(body: &Value, hashes: &[[u8; 32]]) -> Vec<Face> {
-    strings(body, "images")
+    validate::value_strings(body, "images")
         .into_iter()
         .zip(hashes)
         .map(|(img, sha)| Face {
@@ -108,7 +108,7 @@ fn person(body: &Value, faces: Vec<Face>, collections: Vec<ObjectId>, now: i64) 
         id: ObjectId::new(now),
         name: text(body, "name").unwrap_or_default().trim().to_owned(),
         gender: opt("gender"),
-        date_of_birth: body.get("date_of_birth").and_then(date),
+        date_of_birth: body.get("date_of_birth").and_then(date_value),
         nationality: opt("nationality"),
         notes: opt("notes"),
         email: opt("email"),
@@ -141,12 +141,12 @@ async fn create_person(
         Err(answered) => return answered,
     };
     let now = api.core.clocks.now(&token);
-    let names = strings(&body, "collections");
+    let names = validate::value_strings(&body, "collections");
     let created = api
         .store
         .write(&token, |g| {
             let collections = resolve(g, &names)?;
-            let dob = body.get("date_of_birth").and_then(date);
+            let dob = body.get("date_of_birth").and_then(date_value);
             let name = text(&body, "name").unwrap_or_default();
             if let Some(existing) = duplicate(g, name, dob.as_deref(), &collections) {
                 return Err(VerifikError::person_already_set(summary_json(g, existing)));

@@ -228,7 +228,20 @@ impl Replies for VerifikReplies {
     }
 }
 
-/// The request body as JSON; every rejection is a Verifik error.
+/// The raw request body (JSON content type checked, size bounded); every
+/// rejection is a Verifik error.
+pub(crate) struct VBytes(pub(crate) axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for VBytes {
+    type Rejection = VerifikError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, VerifikError> {
+        Ok(VBytes(body::read_bytes(req).await?))
+    }
+}
+
+/// The request body as JSON; every rejection is a Verifik error. For
+/// handlers that want a `Value` (the biometrics endpoints read [`VBytes`]).
 pub(crate) struct VJson(pub(crate) Value);
 
 impl<S: Send + Sync> FromRequest<S> for VJson {

@@ -29,6 +29,7 @@ mod search;
 mod store;
 mod tokens;
 mod validate;
+mod wire;
 
 use std::sync::Arc;
 
@@ -36,7 +37,6 @@ use axum::Router;
 use axum::extract::{OriginalUri, Request};
 use axum::response::{IntoResponse, Response};
 use tokio::task::JoinSet;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use self::api::Api;
 use self::error::{VerifikError, VerifikReplies};
@@ -145,9 +145,6 @@ impl Vendor for Verifik {
             .merge(detect::routes())
             .fallback(unknown_route)
             .method_not_allowed_fallback(method_not_allowed)
-            .layer(CatchPanicLayer::custom(|_| {
-                VerifikError::internal().into_response()
-            }))
             .with_state(self.api(core))
     }
 

@@ -16,7 +16,7 @@ use super::error::{VJson, VerifikError};
 use super::gallery::{Person, PersonView, person_json, summary_json};
 use super::render::{envelope, signature_time};
 use super::request::{Images, prepare, text};
-use super::validate::{Field, Kind, date, strings};
+use super::validate::{self, Field, Kind, date_value};
 use crate::ids::{ObjectId, short_id};
 use crate::scenario;
 
@@ -117,7 +117,7 @@ async fn lookup_persons(
         match k.as_str() {
             "name" => name = Some(v),
             "date_of_birth" => {
-                let d = date(&Value::String(v)).ok_or_else(|| {
+                let d = date_value(&Value::String(v)).ok_or_else(|| {
                     VerifikError::lookup_parameter(
                         "\"date_of_birth\" must be a valid date in the format YYYY-MM-DD",
                     )
@@ -223,7 +223,7 @@ async fn update_person(
         Err(answered) => return answered,
     };
     let now = api.core.clocks.now(&token);
-    let names = strings(&body, "collections");
+    let names = validate::value_strings(&body, "collections");
     let updated = api
         .store
         .write(&token, |g| {
@@ -248,7 +248,7 @@ async fn update_person(
             if let Some(s) = text(&body, "status") {
                 s.clone_into(&mut person.status);
             }
-            if let Some(d) = body.get("date_of_birth").and_then(date) {
+            if let Some(d) = body.get("date_of_birth").and_then(date_value) {
                 person.date_of_birth = Some(d);
             }
             if body.get("images").is_some() {

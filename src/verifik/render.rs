@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::endpoint::{DEFAULT_COMPARE_MIN, DEFAULT_LIVENESS_MIN, Endpoint};
+use super::wire::{Fields, Val};
 use super::{score, validate};
 use crate::config::VerifikShape;
 use crate::ids::{self, Millis, ObjectId};
@@ -75,7 +76,7 @@ const LIVENESS_FALLBACK: f64 = 0.9;
 pub(super) fn render(
     ep: Endpoint,
     ctx: &Ctx,
-    body: &Value,
+    body: &Fields<'_>,
     probes: &[[u8; 32]],
     gallery: &[[u8; 32]],
     effect: &Effect,
@@ -83,7 +84,7 @@ pub(super) fn render(
     let field = |name: &str| body.get(name).and_then(validate::number);
     let text = |name: &str, default: &'static str| -> String {
         body.get(name)
-            .and_then(Value::as_str)
+            .and_then(Val::as_str)
             .unwrap_or(default)
             .to_owned()
     };

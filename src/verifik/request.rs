@@ -38,7 +38,7 @@ pub(crate) async fn prepare(
         .map_err(IntoResponse::into_response)?;
     let mut hashes = Vec::new();
     for f in images {
-        for s in validate::strings(body, f.field) {
+        for s in validate::value_strings(body, f.field) {
             hashes.push(image::sha256(s, f.urls).map_err(IntoResponse::into_response)?);
         }
     }
@@ -64,7 +64,8 @@ pub(crate) fn bare_image(s: &str) -> String {
 
 /// A number field (numeric strings too, as Joi converts them).
 pub(crate) fn number(body: &Value, name: &str) -> Option<f64> {
-    body.get(name).and_then(validate::number)
+    body.get(name)
+        .and_then(|v| validate::number(&super::wire::Val::of(v)))
 }
 
 /// A string field.

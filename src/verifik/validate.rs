@@ -5,10 +5,14 @@
 //! fields are worded per `--verifik-messages`; type, range and enum problems
 //! always use Joi's default English. Numbers sent as numeric strings are
 //! accepted, as Joi's `convert` does. Unknown fields are ignored.
+//!
+//! Works on a body's top-level [`Fields`], whether they were scanned from the
+//! raw body or taken from a parsed `Value`.
 
 use serde_json::Value;
 
 use super::error::VerifikError;
+use super::wire::{Fields, Val};
 use crate::config::VerifikMessages;
 use crate::number::js_text;
 
@@ -63,20 +67,34 @@ impl Field {
     }
 }
 
-/// Checks `body` against `fields`, in schema order, reporting every problem.
+/// Checks a parsed `body` against `fields`, in schema order, reporting
+/// every problem.
 pub(crate) fn check(
     body: &Value,
     fields: &[Field],
     style: VerifikMessages,
 ) -> Result<(), VerifikError> {
-    let Some(obj) = body.as_object() else {
-        return Err(VerifikError::missing_parameter(
-            "\"value\" must be of type object",
-        ));
+    let Some(body) = Fields::of_value(body) else {
+        return Err(not_an_object());
     };
+    check_fields(&body, fields, style)
+}
+
+/// The problem of a body that is not a JSON object.
+pub(crate) fn not_an_object() -> VerifikError {
+    VerifikError::missing_parameter("\"value\" must be of type object")
+}
+
+/// Checks a body's top-level `body` fields against `fields`, in schema
+/// order, reporting every problem.
+pub(crate) fn check_fields(
+    body: &Fields<'_>,
+    fields: &[Field],
+    style: VerifikMessages,
+) -> Result<(), VerifikError> {
     let mut problems: Vec<String> = Vec::new();
     for f in fields {
-        match obj.get(f.name) {
+        match body.get(f.name) {
             None if f.required => problems.push(match style {
                 VerifikMessages::Joi => format!("\"{}\" is required", f.name),
                 VerifikMessages::Legacy => format!("missing {}\n", f.name),
@@ -92,22 +110,22 @@ pub(crate) fn check(
     }
 }
 
-fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
+fn check_value(name: &str, kind: Kind, v: &Val<'_>, out: &mut Vec<String>) {
     match kind {
         Kind::Str => check_str(name, v, out),
         Kind::StrArray => check_array(name, v, out),
         Kind::StrOrArray => match v {
-            Value::String(_) => check_str(name, v, out),
-            Value::Array(_) => check_array(name, v, out),
+            Val::Str(_) => check_str(name, v, out),
+            Val::Arr(_) => check_array(name, v, out),
             _ => out.push(format!("\"{name}\" must be one of [array, string]")),
         },
-        Kind::StrList => match v.as_array() {
-            None => out.push(format!("\"{name}\" must be an array")),
-            Some(items) => {
+        Kind::StrList => match v {
+            Val::Arr(items) => {
                 for (i, item) in items.iter().enumerate() {
                     check_str(&format!("{name}[{i}]"), item, out);
                 }
             }
+            _ => out.push(format!("\"{name}\" must be an array")),
         },
         Kind::Date => {
             if date(v).is_none() {
@@ -137,7 +155,7 @@ fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
             }
         }
         Kind::Bool => {
-            let ok = v.is_boolean() || matches!(v.as_str(), Some("true" | "false"));
+            let ok = matches!(v, Val::Bool) || matches!(v.as_str(), Some("true" | "false"));
             if !ok {
                 out.push(format!("\"{name}\" must be a boolean"));
             }
@@ -145,7 +163,7 @@ fn check_value(name: &str, kind: Kind, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn check_str(name: &str, v: &Value, out: &mut Vec<String>) {
+fn check_str(name: &str, v: &Val<'_>, out: &mut Vec<String>) {
     match v.as_str() {
         None => out.push(format!("\"{name}\" must be a string")),
         Some("") => out.push(format!("\"{name}\" is not allowed to be empty")),
@@ -153,8 +171,8 @@ fn check_str(name: &str, v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn check_array(name: &str, v: &Value, out: &mut Vec<String>) {
-    let Some(items) = v.as_array() else {
+fn check_array(name: &str, v: &Val<'_>, out: &mut Vec<String>) {
+    let Val::Arr(items) = v else {
         out.push(format!("\"{name}\" must be an array"));
         return;
     };
@@ -167,39 +185,55 @@ fn check_array(name: &str, v: &Value, out: &mut Vec<String>) {
 }
 
 /// A JSON number, or a string holding one (Joi converts those).
-pub(crate) fn number(v: &Value) -> Option<f64> {
+pub(crate) fn number(v: &Val<'_>) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        Val::Num(n) => Some(*n),
+        Val::Str(s) => s
+            .as_str()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite()),
         _ => None,
     }
 }
 
 /// A date as `YYYY-MM-DD`: from that string (an ISO timestamp's date part
 /// too) or from `{year, month, day}`. `None` when it is not a real date.
-pub(crate) fn date(v: &Value) -> Option<String> {
+pub(crate) fn date(v: &Val<'_>) -> Option<String> {
     let (y, m, d) = match v {
-        Value::String(s) => {
-            let day = s.get(..10)?;
+        Val::Str(s) => {
+            let day = s.as_str().get(..10)?;
             let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
             return Some(parsed.format("%Y-%m-%d").to_string());
         }
-        Value::Object(o) => (
-            o.get("year").and_then(number)?,
-            o.get("month").and_then(number)?,
-            o.get("day").and_then(number)?,
-        ),
+        Val::Obj(Some(o)) => {
+            let part = |k: &str| o.get(k).and_then(|v| number(&Val::of(v)));
+            (part("year")?, part("month")?, part("day")?)
+        }
         _ => return None,
     };
     let parsed = chrono::NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)?;
     Some(parsed.format("%Y-%m-%d").to_string())
 }
 
+/// [`date`] of a value read as a `Value`.
+pub(crate) fn date_value(v: &Value) -> Option<String> {
+    date(&Val::of(v))
+}
+
+/// [`strings`] of a body read as a `Value`.
+pub(crate) fn value_strings<'a>(body: &'a Value, name: &str) -> Vec<&'a str> {
+    Fields::of_value(body)
+        .map(|f| strings(&f, name))
+        .unwrap_or_default()
+}
+
 /// The strings of a validated string-or-array field.
-pub(crate) fn strings<'a>(body: &'a Value, name: &str) -> Vec<&'a str> {
+pub(crate) fn strings<'a>(body: &Fields<'a>, name: &str) -> Vec<&'a str> {
     match body.get(name) {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(Val::Str(s)) => vec![s.as_str()],
+        Some(Val::Arr(items)) => items.iter().filter_map(Val::as_str).collect(),
         _ => Vec::new(),
     }
 }

@@ -794,3 +794,52 @@ async fn magic_images_trigger_the_fixtures() {
         assert!(names.contains(&want), "{want} not in {names:?}");
     }
 }
+
+#[tokio::test]
+async fn escaped_and_nested_bodies_mean_what_plain_ones_do() {
+    let app = spawn_app().await;
+    let t = token();
+    let body = cwl_body();
+    let plain = body.to_string();
+    assert!(plain.contains('/'), "the images must hold a '/' to escape");
+    // `\/` is how some JSON encoders write a slash; an extra nested field is
+    // ignored. Both are read by the general parser rather than the scan.
+    let escaped = plain.replace('/', "\\/");
+    let nested = format!("{{\"extra\":{{\"a\":[1,{{}}]}},{}", &plain[1..]);
+    let send = |text: String| {
+        let url = app.url(CWL);
+        let t = t.clone();
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .header("Authorization", format!("Bearer {t}"))
+                .header("Content-Type", "application/json")
+                .body(text)
+                .send()
+                .await
+                .unwrap();
+            decode(res).await
+        }
+    };
+    let (s, a) = send(plain).await;
+    assert_eq!(s, 200, "{a}");
+    for text in [escaped, nested] {
+        let (s, b) = send(text.clone()).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(
+            stable(a["data"].clone()),
+            stable(b["data"].clone()),
+            "{text:.80}"
+        );
+    }
+    // A syntax error deep in a long string reads as before.
+    let broken = cwl_body()
+        .to_string()
+        .replacen("\"gallery\":[\"", "\"gallery\":[\"\u{1}", 1);
+    let (s, e) = send(broken).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (400, Some("InvalidContent")),
+        "{e}"
+    );
+}

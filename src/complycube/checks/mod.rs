@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
 
@@ -48,15 +50,24 @@ fn find<'a>(t: &'a Tenant, id: &str) -> Result<&'a Check, ApiError> {
         .ok_or_else(|| ApiError::not_found("check", id))
 }
 
+/// Served from the tenant's kept renderings: a poll costs a lookup.
 async fn get_check(
     State(api): State<Api>,
     Key(key): Key,
     Path(id): Path<String>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let now = api.core.clocks.now(&key);
-    api.store.read(&key, |t| {
-        find(t, &id).map(|c| axum::Json(render(t, c, now)))
-    })
+    let json = api.store.read(&key, |t| {
+        find(t, &id).map(|c| t.rendered.json(c, now, || render(t, c, now)))
+    })?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response())
 }
 
 /// Typed check filters: no rendering needed to decide.
