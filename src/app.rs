@@ -199,8 +199,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let watcher = spawn_watcher(&state);
     let _background = start_background(&state);
-    let app = NormalizePathLayer::trim_trailing_slash()
-        .layer(Record::new(state.core.clone(), router(&state)));
+    let app = NormalizePathLayer::trim_trailing_slash().layer(Record::new(
+        state.core.clone(),
+        router(&state),
+        state.vendors.clone(),
+    ));
     let core = state.core.clone();
     let shutdown = async move {
         shutdown.await;

@@ -21,6 +21,7 @@ mod config;
 
 mod admin;
 mod body;
+mod budget;
 mod clock;
 mod console;
 mod core;
@@ -46,6 +47,6 @@ mod verifik;
 
 pub use app::{AppState, build, serve};
 pub use config::{
-    Cli, Command, Config, LogFormat, StoreSpec, VerifikDetectShape, VerifikExpiredBody,
+    Cli, Command, Config, IdleTtl, LogFormat, StoreSpec, VerifikDetectShape, VerifikExpiredBody,
     VerifikMessages, VerifikSearchShape, VerifikShape,
 };
