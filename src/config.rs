@@ -145,6 +145,11 @@ pub struct Config {
     #[arg(long, env = "KYC_SANDBOX_JOURNAL_MAX_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub journal_max_bytes: usize,
 
+    /// Journal: most bytes kept over all tenants (the least recently written
+    /// tenant's journal goes first).
+    #[arg(long, env = "KYC_SANDBOX_JOURNAL_TOTAL_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub journal_total_bytes: usize,
+
     /// Journal: request bodies are cut to this many bytes.
     #[arg(long, env = "KYC_SANDBOX_JOURNAL_BODY_BYTES", default_value_t = 2048)]
     pub journal_body_bytes: usize,

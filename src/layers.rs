@@ -232,11 +232,17 @@ where
         );
         // Only needed for the log lines.
         let started = tracing::enabled!(tracing::Level::WARN).then(Instant::now);
+        // A write keeps its tenant from expiring once it succeeds.
+        let writer = (shared.core.idle.enabled()
+            && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS))
+        .then(|| tenant_key(req.headers()).map(Box::<str>::from))
+        .flatten();
         let mut fut = RouteFuture {
             shared,
             counters,
             span,
             started,
+            writer,
             state: State::Done,
         };
         let (latency, action) = match &fut.shared.who.vendor {
@@ -278,6 +284,8 @@ pub(crate) struct RouteFuture<S: Service<Request>> {
     counters: Arc<RouteCounters>,
     span: tracing::Span,
     started: Option<Instant>,
+    /// The tenant a write request works in.
+    writer: Option<Box<str>>,
     state: State<S>,
 }
 
@@ -305,6 +313,9 @@ where
     /// Counts and logs the answer.
     fn finish(&self, res: &Response) {
         let status = res.status();
+        if let Some(tenant) = self.writer.as_deref().filter(|_| status.is_success()) {
+            self.shared.core.idle.wrote(tenant);
+        }
         let by = self.shared.who.answerer;
         if res.extensions().get::<UnknownRoute>().is_some() {
             self.shared

@@ -28,6 +28,7 @@ mod core;
 mod delivery;
 mod faults;
 mod fixtures;
+mod idle;
 mod ids;
 mod journal;
 mod layers;

@@ -368,3 +368,230 @@ async fn image_routes_take_a_four_megabyte_image_and_json_routes_far_less() {
     assert_eq!(s, 413, "{v}");
     assert_eq!(v["type"], "request_too_large", "{v}");
 }
+
+/// A `/proc/PID/status` field in kB (`VmRSS`, `VmHWM`).
+fn proc_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("field present")
+}
+
+/// 100 clients each sending a 20 MB `firstName` at once, against the
+/// release binary as users run it: the peak resident memory stays under
+/// 1 GB, health answers throughout, and memory comes back to within 20% of
+/// where it was. Sends 2 GB over loopback, so it runs on demand:
+/// `cargo test --release --test api hostile_burst -- --ignored --nocapture`
+/// (`KYC_SANDBOX_RELEASE_BIN` picks the binary).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "sends 2 GB over loopback; run on demand to measure memory"]
+async fn hostile_burst_keeps_memory_bounded() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+
+    let bin = crate::process::release_bin();
+    let sandbox = crate::process::Sandbox::start(&bin, &[]);
+    let pid = sandbox.pid();
+    let base = sandbox.base.clone();
+    let client = reqwest::Client::new();
+    for _ in 0..20 {
+        let res = client.get(format!("{base}/__admin/health")).send().await;
+        assert!(res.is_ok_and(|r| r.status() == 200));
+    }
+    let before_kb = proc_kb(pid, "VmRSS");
+
+    let done = Arc::new(AtomicBool::new(false));
+    let (health_ok, health_failed, slowest_ms) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicU64::new(0)),
+    );
+    let watcher = {
+        let (done, ok, failed, slowest) = (
+            done.clone(),
+            health_ok.clone(),
+            health_failed.clone(),
+            slowest_ms.clone(),
+        );
+        let (client, base) = (client.clone(), base.clone());
+        tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let res = client
+                    .get(format!("{base}/__admin/health"))
+                    .timeout(Duration::from_secs(5))
+                    .send()
+                    .await;
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                slowest.fetch_max(ms, Ordering::Relaxed);
+                if res.is_ok_and(|r| r.status() == 200) {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+
+    let name = "x".repeat(20 * 1024 * 1024);
+    let body = bytes_of(&json!({
+        "type": "person",
+        "email": "burst@example.com",
+        "personDetails": {"firstName": name, "lastName": "Burst"},
+    }));
+    let started = Instant::now();
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let (client, base, body) = (client.clone(), base.clone(), body.clone());
+        sends.spawn(async move {
+            let res = client
+                .post(format!("{base}/v1/clients"))
+                .header("Authorization", format!("test_burst_{i}"))
+                .header("Content-Type", "application/json")
+                .body(body)
+                .send()
+                .await;
+            match res {
+                Ok(r) => r.status().as_u16(),
+                Err(_) => 0,
+            }
+        });
+    }
+    let mut statuses = std::collections::BTreeMap::<u16, u32>::new();
+    while let Some(s) = sends.join_next().await {
+        *statuses.entry(s.expect("sender")).or_default() += 1;
+    }
+    let burst = started.elapsed();
+    done.store(true, Ordering::Relaxed);
+    watcher.await.expect("watcher");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let peak_kb = proc_kb(pid, "VmHWM");
+    let after_kb = proc_kb(pid, "VmRSS");
+    let (ok, failed) = (
+        health_ok.load(Ordering::Relaxed),
+        health_failed.load(Ordering::Relaxed),
+    );
+    println!(
+        "burst of 100 x 20 MB POST /v1/clients in {:.1} s: answers {statuses:?}; \
+         RSS before {} MB, peak {} MB, after {} MB; health {ok} ok, {failed} failed, slowest {} ms",
+        burst.as_secs_f64(),
+        before_kb / 1024,
+        peak_kb / 1024,
+        after_kb / 1024,
+        slowest_ms.load(Ordering::Relaxed),
+    );
+    assert!(peak_kb < 1024 * 1024, "peak RSS {peak_kb} kB");
+    assert_eq!(failed, 0, "health failed during the burst");
+    assert!(ok > 0, "health never asked");
+    assert!(
+        after_kb * 5 <= before_kb * 6,
+        "RSS {after_kb} kB after, {before_kb} kB before"
+    );
+    assert_eq!(
+        statuses.get(&200),
+        None,
+        "20 MB names were stored: {statuses:?}"
+    );
+    drop(sandbox);
+}
+
+fn bytes_of(v: &Value) -> axum::body::Bytes {
+    axum::body::Bytes::from(serde_json::to_vec(v).expect("JSON"))
+}
+
+/// 50 tenants each creating 40 clients at once: every create is stored
+/// exactly once, under its own tenant, with an id no other create got.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_lose_nothing_and_share_no_id() {
+    let app = spawn_app().await;
+    let mut tenants = tokio::task::JoinSet::new();
+    for t in 0..50 {
+        let tenant = app.as_tenant(&format!("test_concurrent_{t}_{}", app.key));
+        tenants.spawn(async move {
+            let mut creates = tokio::task::JoinSet::new();
+            for i in 0..40 {
+                let tenant = tenant.clone();
+                creates.spawn(async move {
+                    let (s, v) = tenant
+                        .post(
+                            "/v1/clients",
+                            json!({"type": "company", "email": format!("c{i}@example.com"),
+                                   "companyDetails": {"name": format!("Company {i}")}}),
+                        )
+                        .await;
+                    assert_eq!(s, 200, "{v}");
+                    v["id"].as_str().expect("id").to_owned()
+                });
+            }
+            let mut created = Vec::new();
+            while let Some(id) = creates.join_next().await {
+                created.push(id.expect("create"));
+            }
+            let (s, page) = tenant.get("/v1/clients?pageSize=1000").await;
+            assert_eq!(s, 200, "{page}");
+            let mut listed: Vec<String> = page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|c| c["id"].as_str().expect("id").to_owned())
+                .collect();
+            created.sort();
+            listed.sort();
+            assert_eq!(listed, created, "the tenant lists exactly what it created");
+            created
+        });
+    }
+    let mut all = std::collections::HashSet::new();
+    while let Some(ids) = tenants.join_next().await {
+        for id in ids.expect("tenant") {
+            assert!(all.insert(id.clone()), "id {id} given twice");
+        }
+    }
+    assert_eq!(all.len(), 50 * 40);
+}
+
+/// With `--tenant-idle-ttl 1s`, a tenant that only reads after its last
+/// write is forgotten: its client is gone and the tenant list holds no data
+/// for it (only the requests it keeps sending).
+#[tokio::test]
+async fn idle_tenants_are_forgotten_and_reads_keep_none_alive() {
+    use std::time::{Duration, Instant};
+    let app = spawn_with(|c| c.tenant_idle_ttl = "1s".parse().expect("ttl")).await;
+    let other = app.as_tenant(&format!("{}_busy", app.key));
+    let id = app.person("Ida", "Idle").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        // Another tenant's writes keep only that tenant alive.
+        other.person("Bea", "Busy").await;
+        let (s, v) = app.get(&format!("/v1/clients/{id}")).await;
+        if s == 404 {
+            assert_eq!(v["type"], "resource_not_found", "{v}");
+            break;
+        }
+        assert_eq!(s, 200, "{v}");
+        assert!(
+            Instant::now() < deadline,
+            "the idle tenant was never forgotten"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (s, v) = app.get("/__admin/tenants").await;
+    assert_eq!(s, 200, "{v}");
+    let items = v["items"].as_array().expect("items");
+    let counts = |key: &str| {
+        items
+            .iter()
+            .find(|t| t["tenant"] == key)
+            .map(|t| t["counts"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert!(counts(&app.key).get("clients").is_none(), "{v}");
+    assert!(
+        counts(&other.key)["clients"].as_u64().unwrap_or(0) > 0,
+        "{v}"
+    );
+}
