@@ -195,8 +195,29 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
     for v in state.vendors.iter() {
         v.start(&state.core, &mut set);
     }
-    set.spawn(crate::idle::sweep(state.core.clone()));
+    set.spawn(crate::idle::sweep(
+        state.core.clone(),
+        |c| &c.idle,
+        |c, tenant| c.reset_tenant(tenant),
+    ));
     set
+}
+
+/// Connections the kernel may queue before the server accepts them: a
+/// burst of thousands of connections (a test suite's parallel clients)
+/// queues instead of being refused or reset.
+const BACKLOG: u32 = 4096;
+
+/// Binds `addr` for [`serve`] with a deep accept queue ([`BACKLOG`]).
+pub async fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// Serves until `shutdown` resolves; in-flight requests finish first.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::core::Core;
+use crate::persist::Ack;
 
 pub(crate) struct Idle {
     ttl: Option<Duration>,
@@ -78,19 +78,23 @@ impl Idle {
     }
 }
 
-/// Forgets idle tenants (every part, the journal, their durable records)
-/// until the process ends; returns at once when tenants never expire.
-pub(crate) async fn sweep(core: Arc<Core>) {
-    let Some(every) = core.idle.every() else {
+/// Forgets idle tenants with `forget` (which returns the commit of their
+/// deleted records) until the process ends; returns at once when tenants
+/// never expire. `idle` reaches the [`Idle`] inside `owner`.
+pub(crate) async fn sweep<T: Send + Sync + 'static>(
+    owner: Arc<T>,
+    idle: fn(&T) -> &Idle,
+    forget: fn(&T, &str) -> Ack,
+) {
+    let Some(every) = idle(&owner).every() else {
         return;
     };
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        for tenant in core.idle.expired(Instant::now()) {
-            let ack = core.reset_tenant(&tenant);
-            if let Err(e) = ack.wait().await {
+        for tenant in idle(&owner).expired(Instant::now()) {
+            if let Err(e) = forget(&owner, &tenant).wait().await {
                 tracing::error!(error = %e, %tenant, "an idle tenant's records could not be deleted");
             } else {
                 tracing::info!(%tenant, "forgot an idle tenant");

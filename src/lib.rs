@@ -3,7 +3,7 @@
 //! it instead of the real vendors.
 //!
 //! The public surface is small on purpose: [`Config`] (and the command line
-//! around it), [`build`] and [`serve`]. Everything else is crate-private.
+//! around it), [`build`], [`listen`] and [`serve`]. Everything else is crate-private.
 //!
 //! Modules in reading order:
 //! - `config`: flags and `KYC_SANDBOX_*` variables (the only reader of the environment);
@@ -48,7 +48,7 @@ mod vendor;
 mod complycube;
 mod verifik;
 
-pub use app::{AppState, build, serve};
+pub use app::{AppState, build, listen, serve};
 pub use config::{
     Cli, Command, Config, IdleTtl, LogFormat, StoreSpec, VerifikDetectShape, VerifikExpiredBody,
     VerifikMessages, VerifikSearchShape, VerifikShape,

@@ -30,7 +30,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let listener = match tokio::net::TcpListener::bind(addr).await {
+    let listener = match kyc_sandbox::listen(addr).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("kyc-sandbox: cannot listen on {addr}: {e}");

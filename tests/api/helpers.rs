@@ -22,7 +22,7 @@ pub(crate) async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_tests();
     adjust(&mut config);
     let state = kyc_sandbox::build(config).expect("sandbox builds");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let listener = kyc_sandbox::listen(([127, 0, 0, 1], 0).into())
         .await
         .expect("bind port 0");
     let address = format!("http://{}", listener.local_addr().expect("local addr"));
