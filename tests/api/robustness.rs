@@ -658,3 +658,47 @@ fn arbitrary_bodies_get_each_apis_json_error() {
         }
     });
 }
+
+/// An idle tenant's durable records go with it: after it is forgotten and
+/// the process is killed, a restart on the same file does not bring it back,
+/// while a tenant that kept writing survives.
+#[tokio::test]
+async fn idle_tenants_leave_the_durable_store_too() {
+    use std::time::{Duration, Instant};
+
+    use crate::durable::app_for;
+    use crate::process::{Sandbox, debug_bin};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite:{}", dir.path().join("sandbox.db").display());
+    let first = Sandbox::start(
+        &debug_bin(),
+        &["--store", &store, "--tenant-idle-ttl", "1s"],
+    );
+    let idle = app_for(&first, "test_idle_durable");
+    let busy = app_for(&first, "test_busy_durable");
+    let gone = idle.person("Ida", "Idle").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let kept = loop {
+        let kept = busy.person("Bea", "Busy").await;
+        if idle.get(&format!("/v1/clients/{gone}")).await.0 == 404 {
+            break kept;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the idle tenant was never forgotten"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    first.kill9();
+
+    let second = Sandbox::start(&debug_bin(), &["--store", &store, "--tenant-idle-ttl", "0"]);
+    let (s, v) = app_for(&second, "test_idle_durable")
+        .get(&format!("/v1/clients/{gone}"))
+        .await;
+    assert_eq!(s, 404, "the forgotten tenant came back: {v}");
+    let (s, v) = app_for(&second, "test_busy_durable")
+        .get(&format!("/v1/clients/{kept}"))
+        .await;
+    assert_eq!(s, 200, "{v}");
+}
