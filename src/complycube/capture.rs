@@ -31,10 +31,40 @@ pub(crate) const DOCUMENT_TYPES: &[&str] = &[
 pub(crate) struct Options {
     pub(crate) document_type: Option<String>,
     pub(crate) issuing_country: Option<String>,
+    /// The document's front and back and the live photo, when the client
+    /// chose them (uploaded files, already checked against the API's image
+    /// rules); otherwise the sandbox's samples.
+    pub(crate) front: Option<Image>,
+    pub(crate) back: Option<Image>,
+    pub(crate) live_photo: Option<Image>,
 }
 
-fn two_sided(kind: &str) -> bool {
+/// An image the client chose: its name, media type and bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Image {
+    pub(crate) file_name: String,
+    pub(crate) content_type: String,
+    pub(crate) blob: Blob,
+}
+
+impl Options {
+    fn side(&self, side: Side) -> Option<&Image> {
+        match side {
+            Side::Front => self.front.as_ref(),
+            Side::Back => self.back.as_ref(),
+        }
+    }
+}
+
+/// Whether a document type has a back side to photograph.
+pub(crate) fn two_sided(kind: &str) -> bool {
     kind != "passport"
+}
+
+/// The sandbox's sample image for `role` (`front`, `back`, `live-photo`)
+/// of the capture seeded by `seed`.
+pub(crate) fn sample(seed: &ObjectId, role: &str) -> Blob {
+    blob(seed, role)
 }
 
 fn blob(seed: &ObjectId, role: &str) -> Blob {
@@ -107,13 +137,16 @@ pub(crate) fn capture(
             .iter()
             .map(|side| {
                 let image_id = ObjectId::new(now);
-                let b = blob(&seed, side.as_str());
+                let chosen = opts.side(*side);
+                let b = chosen.map_or_else(|| blob(&seed, side.as_str()), |i| i.blob.clone());
                 DocumentImage {
                     id: image_id,
-                    file_name: format!("{}.png", side.as_str()),
+                    file_name: chosen
+                        .map_or_else(|| format!("{}.png", side.as_str()), |i| i.file_name.clone()),
                     document_side: *side,
                     download_link: format!("/documents/{id}/images/{image_id}/download"),
-                    content_type: "image/png".into(),
+                    content_type: chosen
+                        .map_or_else(|| "image/png".into(), |i| i.content_type.clone()),
                     size: b.bytes.len(),
                     created_at: now,
                     updated_at: now,
@@ -158,7 +191,8 @@ pub(crate) fn capture(
     }
     if needs(|k| k.needs().contains(&super::check_type::Needs::LivePhoto)) {
         let id = ObjectId::new(now);
-        let b = blob(&seed, "live-photo");
+        let chosen = opts.live_photo.as_ref();
+        let b = chosen.map_or_else(|| blob(&seed, "live-photo"), |i| i.blob.clone());
         t.record_face(
             b.sha256,
             FaceSighting {
@@ -171,7 +205,7 @@ pub(crate) fn capture(
             id,
             client_id,
             download_link: format!("/livePhotos/{id}/download"),
-            content_type: "image/png".into(),
+            content_type: chosen.map_or_else(|| "image/png".into(), |i| i.content_type.clone()),
             size: b.bytes.len(),
             perform_liveness_check: true,
             created_at: now,
