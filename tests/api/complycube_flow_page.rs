@@ -587,3 +587,63 @@ async fn an_expired_session_shows_a_clear_page() {
     .await;
     assert_eq!(s, 409);
 }
+
+#[tokio::test]
+async fn the_page_needs_no_admin_token_and_an_armed_scenario_decides_when_asked() {
+    let app = crate::helpers::spawn_with(|c| c.admin_token = Some("s3cret".into())).await;
+    let c = client(&app, "Doe").await;
+    let res = app
+        .client
+        .post(app.url("/__admin/scenarios"))
+        .header("Authorization", &app.key)
+        .header("X-Admin-Token", "s3cret")
+        .json(&json!({"name": "attention", "times": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let mut ends = Vec::new();
+    for choice in ["scenarios", "clear"] {
+        let url = flow(&app, body(&c, json!({"checkTypes": ["identity_check"]}))).await;
+        // The page, its stylesheet and its script load without the admin token.
+        let (s, html, _) = page(&url).await;
+        assert_eq!(s, 200, "{html}");
+        for asset in ["console.css", "complycube-flow.js"] {
+            let res = browser()
+                .get(app.url(&format!("/__admin/ui/assets/{asset}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{asset}");
+        }
+        let (s, text, _) = post(
+            &url,
+            "complete",
+            &[
+                Field::Text("token", &token(&html)),
+                Field::Text("consent", "yes"),
+                Field::Text("outcome", choice),
+            ],
+            &[],
+        )
+        .await;
+        assert_eq!(s, 303, "{text}");
+        let res = app
+            .client
+            .get(app.url(&format!(
+                "/__admin/complycube/flow/sessions/{}",
+                flow_id(&url)
+            )))
+            .header("Authorization", &app.key)
+            .header("X-Admin-Token", "s3cret")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let v: Value = res.json().await.unwrap();
+        let ids = v["checkIds"].clone();
+        ends.push(outcomes(&app, &ids).await);
+    }
+    // The armed scenario decides when the tester lets it; a chosen outcome wins.
+    assert_eq!(ends, [["attention"], ["clear"]]);
+}
