@@ -647,3 +647,33 @@ async fn the_page_needs_no_admin_token_and_an_armed_scenario_decides_when_asked(
     // The armed scenario decides when the tester lets it; a chosen outcome wins.
     assert_eq!(ends, [["attention"], ["clear"]]);
 }
+
+#[tokio::test]
+async fn a_scenario_error_is_shown_as_a_page_and_leaves_the_session_open() {
+    let app = spawn_app().await;
+    // The catalog's `server-error`: creating a check answers ComplyCube's 500.
+    let c = client(&app, "server-error").await;
+    let url = flow(
+        &app,
+        body(&c, json!({"checkTypes": ["standard_screening_check"]})),
+    )
+    .await;
+    let (_, html, _) = page(&url).await;
+    let (s, html, location) = post(
+        &url,
+        "complete",
+        &[
+            Field::Text("token", &token(&html)),
+            Field::Text("consent", "yes"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!((s, location), (500, None), "{html}");
+    assert!(html.contains("A scenario answered with an error"), "{html}");
+    assert!(
+        html.contains("HTTP 500: {"),
+        "the vendor's body as text: {html}"
+    );
+    assert_eq!(session(&app, flow_id(&url)).await["status"], "open");
+}
