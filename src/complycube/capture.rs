@@ -37,6 +37,37 @@ pub(crate) struct Options {
     pub(crate) front: Option<Image>,
     pub(crate) back: Option<Image>,
     pub(crate) live_photo: Option<Image>,
+    /// The address the client typed: stored as their address unless it is
+    /// the one they have (then that one is used).
+    pub(crate) address: Option<NewAddress>,
+}
+
+/// An address the client typed (already checked as the API checks one).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NewAddress {
+    pub(crate) line: String,
+    pub(crate) city: String,
+    pub(crate) postal_code: Option<String>,
+    pub(crate) country: String,
+}
+
+impl NewAddress {
+    /// The sandbox's sample address, used when nobody typed one.
+    pub(crate) fn sample() -> Self {
+        NewAddress {
+            line: "1 High Street".into(),
+            city: "London".into(),
+            postal_code: Some("EC1A 1AA".into()),
+            country: "GB".into(),
+        }
+    }
+
+    fn is(&self, a: &Address) -> bool {
+        self.line == a.line
+            && self.city == a.city
+            && self.postal_code == a.postal_code
+            && self.country == a.country
+    }
 }
 
 /// An image the client chose: its name, media type and bytes.
@@ -228,23 +259,34 @@ pub(crate) fn capture(
         t.live_videos.insert(id, Some(client_id), video);
         captured.live_video_id = Some(id);
     }
-    if needs(|k| k.needs().contains(&super::check_type::Needs::Address)) {
+    if needs(|k| k.needs().contains(&super::check_type::Needs::Address)) || opts.address.is_some() {
         let existing = t.addresses.ids_of_owner(&client_id).last().copied();
-        let id = match existing {
+        let kept = existing.filter(|id| {
+            opts.address
+                .as_ref()
+                .is_none_or(|typed| t.addresses.get(id).is_some_and(|a| typed.is(a)))
+        });
+        let id = match kept {
             Some(id) => id,
             None => {
                 let id = ObjectId::new(now);
+                let typed = opts.address.clone();
+                let given = typed.clone().unwrap_or_else(NewAddress::sample);
                 let address = Address {
                     id,
                     client_id,
                     kind: Some("main".into()),
-                    property_number: Some("1".into()),
+                    property_number: if typed.is_some() {
+                        None
+                    } else {
+                        Some("1".into())
+                    },
                     building_name: None,
-                    line: "1 High Street".into(),
-                    city: "London".into(),
+                    line: given.line,
+                    city: given.city,
                     state: None,
-                    postal_code: Some("EC1A 1AA".into()),
-                    country: "GB".into(),
+                    postal_code: given.postal_code,
+                    country: given.country,
                     from_date: None,
                     to_date: None,
                     created_at: now,

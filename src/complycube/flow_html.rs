@@ -26,6 +26,8 @@ pub(crate) struct Form<'a> {
     pub(crate) document: bool,
     pub(crate) live_photo: bool,
     pub(crate) live_video: bool,
+    /// The address step, prefilled (the client's latest address or the sample).
+    pub(crate) address: Option<super::capture::NewAddress>,
     pub(crate) document_types: Vec<&'static str>,
     pub(crate) issuing_country: String,
     pub(crate) allow_upload: bool,
@@ -143,6 +145,9 @@ pub(crate) fn form(f: &Form<'_>) -> String {
     if f.live_video {
         steps.push(("video", "Video"));
     }
+    if f.address.is_some() {
+        steps.push(("address", "Address"));
+    }
     steps.push(("finish", "Finish"));
     let checks = f.checks.join(", ");
     let mut m = format!(
@@ -241,6 +246,30 @@ pub(crate) fn form(f: &Form<'_>) -> String {
              <legend>Live video</legend>\n<p>The sandbox records a sample live video for you, \
              with the usual challenges (turn your head, say the digits shown).</p>\n</fieldset>\n",
         );
+    }
+    if let Some(a) = &f.address {
+        m.push_str(&format!(
+            "<fieldset class=\"step card\" id=\"step-address\" data-step=\"address\">\
+             <legend>Your address</legend>\n<p class=\"muted\">Where you live, as the proof of \
+             address check reads it. A changed address is stored as a new address.</p>\n\
+             <div class=\"flow-fields\">\n\
+             <div class=\"field\"><label for=\"addressLine\">Street and number</label>\
+             <input id=\"addressLine\" name=\"addressLine\" value=\"{}\" maxlength=\"255\" \
+             autocomplete=\"address-line1\" required></div>\n\
+             <div class=\"field\"><label for=\"addressCity\">City</label>\
+             <input id=\"addressCity\" name=\"addressCity\" value=\"{}\" maxlength=\"255\" \
+             autocomplete=\"address-level2\" required></div>\n\
+             <div class=\"field\"><label for=\"addressPostalCode\">Postal code</label>\
+             <input id=\"addressPostalCode\" name=\"addressPostalCode\" value=\"{}\" \
+             maxlength=\"32\" size=\"10\" autocomplete=\"postal-code\"></div>\n\
+             <div class=\"field\"><label for=\"addressCountry\">Country (two letters)</label>\
+             <input id=\"addressCountry\" name=\"addressCountry\" value=\"{}\" maxlength=\"2\" \
+             size=\"4\" pattern=\"[A-Za-z]{{2}}\" required></div>\n</div>\n</fieldset>\n",
+            escape(&a.line),
+            escape(&a.city),
+            escape(a.postal_code.as_deref().unwrap_or("")),
+            escape(&a.country),
+        ));
     }
     m.push_str(
         "<fieldset class=\"step card\" id=\"step-finish\" data-step=\"finish\">\

@@ -67,6 +67,12 @@ fn needs(kinds: &[CheckType], n: Needs) -> bool {
     kinds.iter().any(|k| k.needs().contains(&n))
 }
 
+/// Whether the page asks for the client's address: a check reads it (a
+/// proof of address compares the document with it).
+fn asks_address(kinds: &[CheckType]) -> bool {
+    needs(kinds, Needs::Address) || kinds.contains(&CheckType::ProofOfAddress)
+}
+
 /// The document types the session lets the client choose: those its
 /// `documentTypes` option turns on, or all.
 fn document_types(session: &FlowSession) -> Vec<&'static str> {
@@ -229,6 +235,17 @@ async fn show(State(api): State<Api>, Path(id): Path<String>, headers: HeaderMap
             },
         )
     });
+    let address = api.store.read(&key, |t| {
+        t.addresses
+            .of_owner(&session.client_id)
+            .last()
+            .map(|a| capture::NewAddress {
+                line: a.line.clone(),
+                city: a.city.clone(),
+                postal_code: a.postal_code.clone(),
+                country: a.country.clone(),
+            })
+    });
     let kinds = kinds(&session, person);
     let relax = api.core.config.relax_image_size;
     let form = Form {
@@ -240,6 +257,7 @@ async fn show(State(api): State<Api>, Path(id): Path<String>, headers: HeaderMap
         document: needs(&kinds, Needs::Document),
         live_photo: needs(&kinds, Needs::LivePhoto),
         live_video: needs(&kinds, Needs::LiveVideo),
+        address: asks_address(&kinds).then(|| address.unwrap_or_else(capture::NewAddress::sample)),
         document_types: document_types(&session),
         issuing_country: nationality.unwrap_or_else(|| "GB".into()),
         allow_upload: session.options.get("allowDocumentUpload") != Some(&false.into()),
@@ -366,6 +384,34 @@ fn sample_image(session: &FlowSession, role: &str) -> Image {
     }
 }
 
+/// The address the tester typed, under the rules the API's address route
+/// applies (line, city and a two-letter country required).
+fn typed_address(parts: &[Part]) -> Result<capture::NewAddress, ApiError> {
+    let required = |name: &str| {
+        text(parts, name)
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::missing(name))
+    };
+    let line = required("addressLine")?;
+    let city = required("addressCity")?;
+    let country = required("addressCountry")?.to_ascii_uppercase();
+    validate::alpha2("addressCountry", &Some(country.clone()))?;
+    for (name, value) in [("addressLine", &line), ("addressCity", &city)] {
+        if value.chars().count() > 255 {
+            return Err(ApiError::invalid(
+                name,
+                format!("'{name}' must be at most 255 characters"),
+            ));
+        }
+    }
+    Ok(capture::NewAddress {
+        line,
+        city,
+        postal_code: text(parts, "addressPostalCode").map(str::to_owned),
+        country,
+    })
+}
+
 /// How the tester went through the page, checked as the API checks the
 /// same values; nothing is stored yet.
 fn finish(
@@ -415,6 +461,9 @@ fn finish(
         }
         capture.document_type = Some(kind);
         capture.issuing_country = country;
+    }
+    if asks_address(&kinds) {
+        capture.address = Some(typed_address(parts)?);
     }
     if needs(&kinds, Needs::LivePhoto) {
         capture.live_photo = Some(match file(parts, "livePhoto") {

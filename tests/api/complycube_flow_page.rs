@@ -677,3 +677,84 @@ async fn a_scenario_error_is_shown_as_a_page_and_leaves_the_session_open() {
     );
     assert_eq!(session(&app, flow_id(&url)).await["status"], "open");
 }
+
+#[tokio::test]
+async fn a_proof_of_address_session_asks_for_the_address_and_stores_a_changed_one() {
+    let app = spawn_app().await;
+    let c = client(&app, "Doe").await;
+    let url = flow(
+        &app,
+        body(&c, json!({"checkTypes": ["proof_of_address_check"]})),
+    )
+    .await;
+    let (_, html, _) = page(&url).await;
+    // No address on file: the sample is offered.
+    for want in [
+        "id=\"step-address\"",
+        "name=\"addressLine\" value=\"1 High Street\"",
+        "name=\"addressCountry\" value=\"GB\"",
+    ] {
+        assert!(html.contains(want), "no {want} in {html}");
+    }
+    let t = token(&html);
+    let typed = |city: &'static str| {
+        vec![
+            Field::Text("token", &t),
+            Field::Text("consent", "yes"),
+            Field::Text("addressLine", "221B Baker Street"),
+            Field::Text("addressCity", city),
+            Field::Text("addressPostalCode", "NW1 6XE"),
+            Field::Text("addressCountry", "gb"),
+        ]
+    };
+    let (s, html, _) = post(&url, "complete", &typed("")[..], &[]).await;
+    assert_eq!(s, 400);
+    assert!(html.contains("field &#39;addressCity&#39;"), "{html}");
+    let (_, list) = app.get(&format!("/v1/addresses?clientId={c}")).await;
+    assert_eq!(list["totalItems"], 0, "a refused form stores nothing");
+
+    let (s, text, _) = post(&url, "complete", &typed("London")[..], &[]).await;
+    assert_eq!(s, 303, "{text}");
+    let (_, list) = app.get(&format!("/v1/addresses?clientId={c}")).await;
+    assert_eq!(list["totalItems"], 1, "{list}");
+    let a = &list["items"][0];
+    assert_eq!(
+        (
+            a["line"].as_str(),
+            a["city"].as_str(),
+            a["postalCode"].as_str(),
+            a["country"].as_str()
+        ),
+        (
+            Some("221B Baker Street"),
+            Some("London"),
+            Some("NW1 6XE"),
+            Some("GB")
+        )
+    );
+
+    // A second session offers that address; keeping it stores nothing new.
+    let url = flow(
+        &app,
+        body(&c, json!({"checkTypes": ["proof_of_address_check"]})),
+    )
+    .await;
+    let (_, html, _) = page(&url).await;
+    assert!(
+        html.contains("name=\"addressLine\" value=\"221B Baker Street\""),
+        "{html}"
+    );
+    let t = token(&html);
+    let fields = [
+        Field::Text("token", &t),
+        Field::Text("consent", "yes"),
+        Field::Text("addressLine", "221B Baker Street"),
+        Field::Text("addressCity", "London"),
+        Field::Text("addressPostalCode", "NW1 6XE"),
+        Field::Text("addressCountry", "GB"),
+    ];
+    let (s, text, _) = post(&url, "complete", &fields, &[]).await;
+    assert_eq!(s, 303, "{text}");
+    let (_, list) = app.get(&format!("/v1/addresses?clientId={c}")).await;
+    assert_eq!(list["totalItems"], 1, "{list}");
+}
