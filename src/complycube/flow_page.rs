@@ -140,6 +140,9 @@ fn url_origin(url: &str) -> Option<String> {
 /// An HTML page; forms may post here and to the session's return URLs.
 fn html(status: StatusCode, body: String, targets: &[String]) -> Response {
     let mut res = crate::console::html::page(status, body);
+    if targets.is_empty() {
+        return res;
+    }
     let csp = crate::console::html::CSP.replace(
         "form-action 'self'",
         &format!("form-action 'self' {}", targets.join(" ")),
