@@ -60,6 +60,8 @@ pub fn build(config: Config) -> Result<AppState, String> {
         max_entries: config.journal_max_entries,
         max_bytes: config.journal_max_bytes,
         body_bytes: config.journal_body_bytes,
+        total_bytes: config.journal_total_bytes,
+        max_tenants: journal::MAX_TENANTS,
     });
     let directories = vendors
         .iter()
@@ -86,6 +88,7 @@ pub fn build(config: Config) -> Result<AppState, String> {
         outbox,
         faults: Faults::durable(faults::Profile::from_config(&config), durable.clone()),
         durable,
+        idle: crate::idle::Idle::new(config.tenant_idle_ttl.0),
         stopping: tokio::sync::watch::channel(false).0,
         config,
     };
@@ -98,6 +101,12 @@ pub fn build(config: Config) -> Result<AppState, String> {
         // Seeds are committed before the server answers anything.
         let (tenant, _ack) = transfer::seed(&core, path)?;
         tracing::info!(seed = %path.display(), %tenant, "seeded a tenant");
+    }
+    // Restored and seeded tenants count as written now.
+    for part in core.parts() {
+        for (tenant, _) in part.census() {
+            core.idle.wrote(&tenant);
+        }
     }
     Ok(AppState {
         core: Arc::new(core),
@@ -186,6 +195,7 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
     for v in state.vendors.iter() {
         v.start(&state.core, &mut set);
     }
+    set.spawn(crate::idle::sweep(state.core.clone()));
     set
 }
 
@@ -199,8 +209,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let watcher = spawn_watcher(&state);
     let _background = start_background(&state);
-    let app = NormalizePathLayer::trim_trailing_slash()
-        .layer(Record::new(state.core.clone(), router(&state)));
+    let app = NormalizePathLayer::trim_trailing_slash().layer(Record::new(
+        state.core.clone(),
+        router(&state),
+        state.vendors.clone(),
+    ));
     let core = state.core.clone();
     let shutdown = async move {
         shutdown.await;

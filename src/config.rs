@@ -121,9 +121,21 @@ pub struct Config {
     #[arg(long, env = "KYC_SANDBOX_RELAX_IMAGE_SIZE")]
     pub relax_image_size: bool,
 
-    /// Largest request body accepted, in bytes (larger ones get the vendor's 413).
+    /// Largest request body accepted on any route, in bytes (larger ones get
+    /// the vendor's 413); each route's own limit is at most this.
     #[arg(long, env = "KYC_SANDBOX_MAX_BODY_BYTES", default_value_t = 32 * 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Request bodies held at once across all requests, in bytes; beyond it a
+    /// request waits briefly, then gets the vendor's 503.
+    #[arg(long, env = "KYC_SANDBOX_BODY_BUDGET_BYTES", default_value_t = 128 * 1024 * 1024)]
+    pub body_budget_bytes: usize,
+
+    /// A tenant that has not been written to for this long (on real time) is
+    /// forgotten, its durable records too: `7d`, `12h`, `30m`, `45s`; `0`
+    /// keeps tenants forever.
+    #[arg(long, env = "KYC_SANDBOX_TENANT_IDLE_TTL", default_value = "7d")]
+    pub tenant_idle_ttl: IdleTtl,
 
     /// Journal: most requests kept per tenant.
     #[arg(long, env = "KYC_SANDBOX_JOURNAL_MAX_ENTRIES", default_value_t = 1000)]
@@ -132,6 +144,11 @@ pub struct Config {
     /// Journal: most bytes kept per tenant.
     #[arg(long, env = "KYC_SANDBOX_JOURNAL_MAX_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub journal_max_bytes: usize,
+
+    /// Journal: most bytes kept over all tenants (the least recently written
+    /// tenant's journal goes first).
+    #[arg(long, env = "KYC_SANDBOX_JOURNAL_TOTAL_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub journal_total_bytes: usize,
 
     /// Journal: request bodies are cut to this many bytes.
     #[arg(long, env = "KYC_SANDBOX_JOURNAL_BODY_BYTES", default_value_t = 2048)]
@@ -289,6 +306,36 @@ impl std::str::FromStr for StoreSpec {
     }
 }
 
+/// How long an idle tenant is kept, as `--tenant-idle-ttl` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleTtl(pub Option<std::time::Duration>);
+
+impl std::str::FromStr for IdleTtl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("'{s}' is not a duration: use 7d, 12h, 30m, 45s or 0 (never)");
+        if s == "0" {
+            return Ok(IdleTtl(None));
+        }
+        let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let (n, unit) = s.split_at(split);
+        let n: u64 = n.parse().map_err(|_| bad())?;
+        let secs = match unit.trim() {
+            "s" => Some(n),
+            "m" => n.checked_mul(60),
+            "h" => n.checked_mul(3600),
+            "d" => n.checked_mul(86_400),
+            _ => None,
+        }
+        .ok_or_else(bad)?;
+        Ok(IdleTtl(
+            (secs > 0).then(|| std::time::Duration::from_secs(secs)),
+        ))
+    }
+}
+
 impl Config {
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
@@ -300,5 +347,31 @@ impl Config {
         let mut config = cli.config;
         config.fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_ttls_read_as_people_write_them() {
+        let day = std::time::Duration::from_secs(86_400);
+        let cases = [
+            ("7d", Some(Some(7 * day))),
+            ("12h", Some(Some(day / 2))),
+            ("30m", Some(Some(std::time::Duration::from_secs(1800)))),
+            ("45s", Some(Some(std::time::Duration::from_secs(45)))),
+            ("0", Some(None)),
+            ("0d", Some(None)),
+            ("7", None),
+            ("d", None),
+            ("7w", None),
+            ("-1d", None),
+            ("99999999999999999999d", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(text.parse::<IdleTtl>().ok().map(|t| t.0), want, "{text}");
+        }
     }
 }

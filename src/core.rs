@@ -33,6 +33,8 @@ pub(crate) struct Core {
     pub(crate) faults: Faults,
     /// Where every change is made durable (nowhere in memory mode).
     pub(crate) durable: Arc<Durable>,
+    /// When each tenant was last written, for forgetting idle ones.
+    pub(crate) idle: crate::idle::Idle,
     /// Becomes `true` when the server starts shutting down, so long-lived
     /// streams (the console's live feed) end and let it finish.
     pub(crate) stopping: tokio::sync::watch::Sender<bool>,

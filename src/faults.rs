@@ -108,6 +108,11 @@ pub(crate) struct Faults {
     durable: Option<Arc<Durable>>,
 }
 
+/// Keys with fault state past which idle ones (no profile of their own, no
+/// request in the rate-limit window) are forgotten; a forgotten key's
+/// draws start again from the seed.
+const KEPT_STATES: usize = 4096;
+
 /// The record kind of a tenant's fault profile.
 const KIND: &str = "faults";
 
@@ -240,6 +245,18 @@ impl Faults {
             return plan;
         }
         let mut map = self.lock();
+        if map.len() >= KEPT_STATES && !map.contains_key(tenant) {
+            // Keys without their own profile and with no request in the
+            // rate-limit window hold nothing worth keeping: forgetting them
+            // bounds this map by the keys active within one window.
+            let now = Instant::now();
+            map.retain(|_, t| {
+                t.profile.is_some()
+                    || t.hits
+                        .back()
+                        .is_some_and(|h| now.duration_since(*h) < RATE_LIMIT_WINDOW)
+            });
+        }
         let t = map
             .entry(tenant.to_owned())
             .or_insert_with(|| TenantFaults {

@@ -1,7 +1,10 @@
 //! The request journal: what each tenant sent and what it got back.
 //!
-//! Bounded per tenant by entry count and by bytes; the oldest entries are
-//! evicted first and counted, so memory stays flat under any load. Request
+//! Bounded per tenant by entry count and by bytes, and in total by bytes and
+//! by the number of tenants (any key that calls gets a journal, even one the
+//! API refuses): the oldest entries are evicted first and counted, and past
+//! the total bounds the journal of the tenant written least recently goes
+//! whole, so memory stays flat under any load. Request
 //! bodies are cut to a configured size, so large images are never kept whole.
 
 use std::collections::{HashMap, VecDeque};
@@ -28,11 +31,18 @@ pub(crate) struct MatchedScenario {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct UnknownRoute;
 
+/// Tenants with a journal at once.
+pub(crate) const MAX_TENANTS: usize = 1024;
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     pub(crate) max_entries: usize,
     pub(crate) max_bytes: usize,
     pub(crate) body_bytes: usize,
+    /// Bytes kept over all tenants.
+    pub(crate) total_bytes: usize,
+    /// Tenants with a journal at once.
+    pub(crate) max_tenants: usize,
 }
 
 /// What the request layer knows about one answered request.
@@ -228,9 +238,39 @@ struct TenantJournal {
     bytes: usize,
     evicted: u64,
     next_seq: u64,
+    /// When it was last written, on the journal's own counter.
+    written: u64,
 }
 
-type Tenants = HashMap<String, TenantJournal, foldhash::fast::RandomState>;
+#[derive(Default)]
+struct Tenants {
+    map: HashMap<String, TenantJournal, foldhash::fast::RandomState>,
+    /// Bytes kept over all tenants.
+    bytes: usize,
+    /// Counts writes, to tell which tenant was written least recently.
+    writes: u64,
+    /// Entries evicted with the journals of tenants dropped whole.
+    evicted_gone: u64,
+}
+
+impl Tenants {
+    /// Drops the journal of the tenant written least recently, other than
+    /// `keep`; false when there is none.
+    fn drop_stalest(&mut self, keep: &str) -> bool {
+        let stalest = self
+            .map
+            .iter()
+            .filter(|(t, _)| t.as_str() != keep)
+            .min_by_key(|(_, j)| j.written)
+            .map(|(t, _)| t.clone());
+        let Some(gone) = stalest.and_then(|t| self.map.remove(&t)) else {
+            return false;
+        };
+        self.bytes -= gone.bytes;
+        self.evicted_gone += gone.evicted + gone.entries.len() as u64;
+        true
+    }
+}
 
 pub(crate) struct Journal {
     limits: Limits,
@@ -271,29 +311,41 @@ impl Journal {
             return;
         }
         let mut entry = Entry::new(request, self.limits.body_bytes);
-        let mut map = self.lock();
-        let j = match map.get_mut(tenant) {
+        let weight = entry.weight();
+        let mut all = self.lock();
+        if !all.map.contains_key(tenant) {
+            while all.map.len() >= self.limits.max_tenants.max(1) && all.drop_stalest(tenant) {}
+        }
+        while all.bytes + weight > self.limits.total_bytes && all.drop_stalest(tenant) {}
+        all.writes += 1;
+        let written = all.writes;
+        let before = all.map.get(tenant).map_or(0, |j| j.bytes);
+        let j = match all.map.get_mut(tenant) {
             Some(j) => j,
-            None => map.entry(tenant.to_owned()).or_default(),
+            None => all.map.entry(tenant.to_owned()).or_default(),
         };
+        j.written = written;
         j.next_seq += 1;
         entry.seq = j.next_seq;
-        j.bytes += entry.weight();
+        j.bytes += weight;
         j.entries.push_back(entry);
+        let max_bytes = self.limits.max_bytes.min(self.limits.total_bytes);
         while j.entries.len() > self.limits.max_entries
-            || (j.bytes > self.limits.max_bytes && j.entries.len() > 1)
+            || (j.bytes > max_bytes && j.entries.len() > 1)
         {
             if let Some(old) = j.entries.pop_front() {
                 j.bytes -= old.weight();
                 j.evicted += 1;
             }
         }
+        let after = j.bytes;
+        all.bytes = all.bytes + after - before;
     }
 
     /// Newest first.
     pub(crate) fn list(&self, tenant: &str, f: &Filter) -> Listing {
-        let map = self.lock();
-        let Some(j) = map.get(tenant) else {
+        let all = self.lock();
+        let Some(j) = all.map.get(tenant) else {
             return Listing {
                 count: 0,
                 total_kept: 0,
@@ -340,12 +392,13 @@ impl Journal {
 
     /// The sequence number of the tenant's newest entry (0: none yet).
     pub(crate) fn last_seq(&self, tenant: &str) -> u64 {
-        self.lock().get(tenant).map_or(0, |j| j.next_seq)
+        self.lock().map.get(tenant).map_or(0, |j| j.next_seq)
     }
 
     /// Every tenant with entries kept, and how many.
     pub(crate) fn census(&self) -> Vec<(String, usize)> {
         self.lock()
+            .map
             .iter()
             .filter(|(t, j)| !t.is_empty() && !j.entries.is_empty())
             .map(|(t, j)| (t.clone(), j.entries.len()))
@@ -354,15 +407,27 @@ impl Journal {
 
     /// Evictions over all tenants (for metrics).
     pub(crate) fn evicted_total(&self) -> u64 {
-        self.lock().values().map(|j| j.evicted).sum()
+        let all = self.lock();
+        all.evicted_gone + all.map.values().map(|j| j.evicted).sum::<u64>()
+    }
+
+    /// Bytes kept over all tenants.
+    #[cfg(test)]
+    fn kept_bytes(&self) -> usize {
+        self.lock().bytes
     }
 
     pub(crate) fn reset(&self, tenant: &str) {
-        self.lock().remove(tenant);
+        let mut all = self.lock();
+        if let Some(gone) = all.map.remove(tenant) {
+            all.bytes -= gone.bytes;
+        }
     }
 
     pub(crate) fn reset_all(&self) {
-        self.lock().clear();
+        let mut all = self.lock();
+        all.map.clear();
+        all.bytes = 0;
     }
 }
 
@@ -371,8 +436,12 @@ mod tests {
     use super::*;
 
     fn record(j: &Journal, path: &str, body: &[u8]) {
+        record_as(j, "t", path, body);
+    }
+
+    fn record_as(j: &Journal, tenant: &str, path: &str, body: &[u8]) {
         j.record(
-            "t",
+            tenant,
             &Request {
                 at_ms: 0,
                 method: &Method::GET,
@@ -395,6 +464,8 @@ mod tests {
             max_entries: 3,
             max_bytes: usize::MAX,
             body_bytes: 10,
+            total_bytes: usize::MAX,
+            max_tenants: 10,
         });
         for i in 0..5 {
             record(&j, &format!("/v1/x/{i}"), b"");
@@ -412,6 +483,8 @@ mod tests {
             max_entries: 1000,
             max_bytes: 4096,
             body_bytes: 1000,
+            total_bytes: usize::MAX,
+            max_tenants: 10,
         });
         for _ in 0..100 {
             record(&j, "/v1/y", "x".repeat(1000).as_bytes());
@@ -422,11 +495,34 @@ mod tests {
     }
 
     #[test]
+    fn totals_hold_over_any_number_of_tenants() {
+        let j = Journal::new(Limits {
+            max_entries: 1000,
+            max_bytes: 64 * 1024,
+            body_bytes: 1000,
+            total_bytes: 16 * 1024,
+            max_tenants: 8,
+        });
+        for i in 0..500 {
+            record_as(&j, &format!("key{i}"), "/v1/y", "x".repeat(900).as_bytes());
+            assert!(j.kept_bytes() <= 16 * 1024, "{}", j.kept_bytes());
+            assert!(j.census().len() <= 8);
+        }
+        // The newest tenant keeps its entry; the stalest went whole.
+        assert_eq!(j.list("key499", &Filter::default()).items.len(), 1);
+        assert_eq!(j.list("key0", &Filter::default()).items.len(), 0);
+        let kept: usize = j.census().iter().map(|(_, n)| n).sum();
+        assert_eq!(j.evicted_total() as usize + kept, 500);
+    }
+
+    #[test]
     fn strings_share_one_buffer_and_serialise_apart() {
         let j = Journal::new(Limits {
             max_entries: 10,
             max_bytes: usize::MAX,
             body_bytes: 3,
+            total_bytes: usize::MAX,
+            max_tenants: 10,
         });
         j.record(
             "t",

@@ -2,8 +2,10 @@
 //! request costs no more than it must:
 //!
 //! - [`Record`], around the whole router: marks credentials sensitive, sets
-//!   the body limit, buffers the body (bounded) when there is one, and
-//!   journals the answer. Requests without a body pass straight through.
+//!   the route's body limit, reserves room in the body budget and buffers
+//!   the body when there is one (a body announced larger than the limit is
+//!   read and forgotten, never kept), and journals the answer. Requests
+//!   without a body pass straight through.
 //! - [`RouteService`], around each route (one layer, not one per concern):
 //!   the request span (only built when its level is on), the vendor's faults,
 //!   panic catching in the answering plug-in's envelope, request and scenario
@@ -23,15 +25,18 @@ use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use tower::{Layer, Service};
 
-use crate::body::{BodyLimit, BodyTooLarge};
+use crate::body::{BodyLimit, BodyTooLarge, JSON_BODY_BYTES};
+use crate::budget::BodyBudget;
 use crate::core::Core;
 use crate::faults::{Action, FAULT_HEADER};
 use crate::journal::{self, MatchedScenario, UnknownRoute};
 use crate::metrics::{Answerer, Answerers, RouteCounters, UNMATCHED};
 use crate::reply::{Replies, dropped_connection};
 use crate::tenant::{key_of, tenant_key};
+use crate::vendor::Vendor;
 
 /// The path prefix of the admin API: not journaled.
 const ADMIN_PREFIX: &str = "/__admin";
@@ -121,6 +126,51 @@ impl Shared {
         }
     }
 
+    /// A rejection the web framework answered in plain text (an extractor
+    /// refusing a path segment that is not UTF-8 after percent-decoding, a
+    /// query it cannot decode), answered instead in the answering plug-in's
+    /// JSON envelope with the framework's sentence as the message. Every other
+    /// answer passes unchanged.
+    fn as_json(&self, res: Response) -> Response {
+        let status = res.status();
+        if !(status.is_client_error() || status.is_server_error()) {
+            return res;
+        }
+        let plain = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/plain"));
+        if !plain {
+            return res;
+        }
+        let (parts, body) = res.into_parts();
+        // The framework's rejections are one in-memory chunk: ready at once.
+        let message = axum::body::to_bytes(body, 4096)
+            .now_or_never()
+            .and_then(Result::ok)
+            .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_owned());
+        let mut out = match &self.who.vendor {
+            Some((replies, _)) => replies.rejected(status.as_u16(), message),
+            None => {
+                let error = status
+                    .canonical_reason()
+                    .unwrap_or("error")
+                    .to_ascii_lowercase()
+                    .replace(' ', "_");
+                (
+                    status,
+                    axum::Json(serde_json::json!({"error": error, "message": message})),
+                )
+                    .into_response()
+            }
+        };
+        out.extensions_mut().extend(parts.extensions);
+        out
+    }
+
     /// The answering plug-in's 500 for a panic.
     fn internal_error(&self) -> Response {
         match &self.who.vendor {
@@ -182,11 +232,17 @@ where
         );
         // Only needed for the log lines.
         let started = tracing::enabled!(tracing::Level::WARN).then(Instant::now);
+        // A write keeps its tenant from expiring once it succeeds.
+        let writer = (shared.core.idle.enabled()
+            && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS))
+        .then(|| tenant_key(req.headers()).map(Box::<str>::from))
+        .flatten();
         let mut fut = RouteFuture {
             shared,
             counters,
             span,
             started,
+            writer,
             state: State::Done,
         };
         let (latency, action) = match &fut.shared.who.vendor {
@@ -228,6 +284,8 @@ pub(crate) struct RouteFuture<S: Service<Request>> {
     counters: Arc<RouteCounters>,
     span: tracing::Span,
     started: Option<Instant>,
+    /// The tenant a write request works in.
+    writer: Option<Box<str>>,
     state: State<S>,
 }
 
@@ -255,6 +313,9 @@ where
     /// Counts and logs the answer.
     fn finish(&self, res: &Response) {
         let status = res.status();
+        if let Some(tenant) = self.writer.as_deref().filter(|_| status.is_success()) {
+            self.shared.core.idle.wrote(tenant);
+        }
         let by = self.shared.who.answerer;
         if res.extensions().get::<UnknownRoute>().is_some() {
             self.shared
@@ -326,7 +387,7 @@ where
                     };
                     let res = match polled {
                         Ok(Poll::Pending) => return Poll::Pending,
-                        Ok(Poll::Ready(Ok(res))) => res,
+                        Ok(Poll::Ready(Ok(res))) => this.shared.as_json(res),
                         Ok(Poll::Ready(Err(never))) => match never {},
                         Err(_) => this.shared.internal_error(),
                     };
@@ -365,17 +426,70 @@ fn mark_sensitive(headers: &mut HeaderMap) {
     }
 }
 
-/// Buffers bodies, journals answers; the outermost service of the router.
+/// Sizes, reserves and buffers bodies, journals answers; the outermost
+/// service of the router.
 #[derive(Clone)]
 pub(crate) struct Record {
     core: Arc<Core>,
     router: Router,
+    /// Who answers under which prefix, and each route's body limit.
+    vendors: Arc<[Arc<dyn Vendor>]>,
+    budget: Arc<BodyBudget>,
 }
 
 impl Record {
-    pub(crate) fn new(core: Arc<Core>, router: Router) -> Self {
-        Record { core, router }
+    pub(crate) fn new(core: Arc<Core>, router: Router, vendors: Arc<[Arc<dyn Vendor>]>) -> Self {
+        let budget = Arc::new(BodyBudget::new(core.config.body_budget_bytes));
+        Record {
+            core,
+            router,
+            vendors,
+            budget,
+        }
     }
+}
+
+/// The announced body length, when there is one.
+fn content_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// Reads and forgets a body the route refuses for its size, up to `cap`
+/// bytes, so the client finishes sending and reads the 413 instead of a
+/// reset connection; nothing of it is kept.
+async fn drain(mut body: Body, cap: usize) {
+    use http_body_util::BodyExt;
+    let mut seen = 0usize;
+    while let Some(Ok(frame)) = body.frame().await {
+        seen = seen.saturating_add(frame.data_ref().map_or(0, Bytes::len));
+        if seen > cap {
+            break;
+        }
+    }
+}
+
+/// The answer when the body budget had no room for a request in time: the
+/// vendor's 503, or the admin API's.
+fn busy(vendor: Option<&Arc<dyn Vendor>>) -> Response {
+    let mut res = match vendor {
+        Some(v) => v.replies().status(503),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({
+                "error": "busy",
+                "message": "too many request bodies are being read; try again",
+            })),
+        )
+            .into_response(),
+    };
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    res
 }
 
 /// What the journal needs once the answer is known.
@@ -428,47 +542,77 @@ impl Service<Request> for Record {
 
     fn call(&mut self, mut req: Request) -> RecordFuture {
         mark_sensitive(req.headers_mut());
-        let limit = self.core.config.max_body_bytes;
-        req.extensions_mut().insert(BodyLimit(limit));
-        let journaled = self.core.journal.enabled() && !is_under(req.uri().path(), ADMIN_PREFIX);
-        if !journaled {
-            // Handlers that read the body apply the limit themselves.
-            return RecordFuture::Direct {
-                fut: self.router.call(req),
-                pending: None,
-                core: None,
-            };
+        let config = &self.core.config;
+        let path = req.uri().path();
+        let admin = is_under(path, ADMIN_PREFIX);
+        let vendor = self
+            .vendors
+            .iter()
+            .find(|v| is_under(path, v.prefix()))
+            .cloned();
+        let limit = match &vendor {
+            Some(v) => v.body_limit(req.method(), &path[v.prefix().len()..], config),
+            None if admin => config.max_body_bytes,
+            None => JSON_BODY_BYTES,
         }
-        let pending = Pending::of(&req);
+        .min(config.max_body_bytes);
+        req.extensions_mut().insert(BodyLimit(limit));
+        let journaled = self.core.journal.enabled() && !admin;
         if req.body().is_end_stream() {
             return RecordFuture::Direct {
+                pending: journaled.then(|| Pending::of(&req)),
                 fut: self.router.call(req),
-                pending: Some(pending),
-                core: Some(self.core.clone()),
+                core: journaled.then(|| self.core.clone()),
             };
         }
+        let pending = journaled.then(|| Pending::of(&req));
+        let announced = content_length(req.headers());
         let core = self.core.clone();
+        let budget = self.budget.clone();
         let mut router = self.router.clone();
         RecordFuture::Buffered(Box::pin(async move {
             let (mut parts, body) = req.into_parts();
-            let (bytes, too_large) = match axum::body::to_bytes(body, limit).await {
-                Ok(bytes) => (bytes, false),
-                Err(_) => {
-                    parts.extensions.insert(BodyTooLarge);
-                    (Bytes::new(), true)
+            // Held until the answer is ready: the handler works on the body.
+            let mut _room = None;
+            let mut too_large = announced.is_some_and(|n| n > limit);
+            let bytes = if too_large {
+                drain(body, core.config.max_body_bytes).await;
+                Bytes::new()
+            } else {
+                _room = budget.reserve(announced.unwrap_or(limit)).await;
+                if _room.is_none() {
+                    let res = busy(vendor.as_ref());
+                    if let Some(p) = pending {
+                        p.journal(&core, &res, &[], announced.unwrap_or(0), false);
+                    }
+                    return res;
+                }
+                match axum::body::to_bytes(body, limit).await {
+                    Ok(bytes) => bytes,
+                    Err(_) => {
+                        too_large = true;
+                        Bytes::new()
+                    }
                 }
             };
-            let body = if too_large {
-                Body::empty()
-            } else {
-                Body::from(bytes.clone())
-            };
-            let res = match router.call(Request::from_parts(parts, body)).await {
+            if too_large {
+                parts.extensions.insert(BodyTooLarge);
+            }
+            let res = match router
+                .call(Request::from_parts(parts, Body::from(bytes.clone())))
+                .await
+            {
                 Ok(res) => res,
                 Err(never) => match never {},
             };
-            let n = if too_large { limit } else { bytes.len() };
-            pending.journal(&core, &res, &bytes, n, too_large);
+            if let Some(p) = pending {
+                let n = if too_large {
+                    announced.unwrap_or(limit)
+                } else {
+                    bytes.len()
+                };
+                p.journal(&core, &res, &bytes, n, too_large);
+            }
             res
         }))
     }

@@ -21,12 +21,14 @@ mod config;
 
 mod admin;
 mod body;
+mod budget;
 mod clock;
 mod console;
 mod core;
 mod delivery;
 mod faults;
 mod fixtures;
+mod idle;
 mod ids;
 mod journal;
 mod layers;
@@ -47,6 +49,6 @@ mod verifik;
 
 pub use app::{AppState, build, serve};
 pub use config::{
-    Cli, Command, Config, LogFormat, StoreSpec, VerifikDetectShape, VerifikExpiredBody,
+    Cli, Command, Config, IdleTtl, LogFormat, StoreSpec, VerifikDetectShape, VerifikExpiredBody,
     VerifikMessages, VerifikSearchShape, VerifikShape,
 };

@@ -126,6 +126,11 @@ impl RouteCounters {
 }
 
 /// Counters shared by the whole process; lives in [`crate::core::Core`].
+/// Distinct scenario names with their own label; later ones count as
+/// [`OTHER_SCENARIOS`].
+const SCENARIO_LABELS: usize = 256;
+const OTHER_SCENARIOS: &str = "other";
+
 pub(crate) struct Metrics {
     started: Instant,
     answerers: Answerers,
@@ -182,6 +187,13 @@ impl Metrics {
             return;
         };
         let mut map = self.scenarios.lock().unwrap_or_else(|e| e.into_inner());
+        // Past the bound, new names are counted together: armed scenarios
+        // may have any name, and the label set must stay bounded.
+        let name = if map.len() >= SCENARIO_LABELS && !map.contains_key(name) {
+            OTHER_SCENARIOS
+        } else {
+            name
+        };
         match map.get_mut(name) {
             Some(n) => *n += 1,
             None => {
@@ -353,6 +365,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scenario_labels_are_bounded() {
+        let m = Metrics::new(Answerers::new(&["complycube"]));
+        for i in 0..2 * SCENARIO_LABELS {
+            m.scenario_matched(Some(&format!("armed-{i}")));
+        }
+        m.scenario_matched(Some("armed-0"));
+        let text = m.render(0);
+        let labels = text
+            .lines()
+            .filter(|l| l.starts_with("kyc_sandbox_scenario_matches_total{"))
+            .count();
+        assert!(labels <= SCENARIO_LABELS + 2, "{labels} scenario series");
+        assert!(text.contains("scenario=\"other\"} 256"), "{text}");
+    }
+
+    #[test]
     fn counts_render_sorted_and_escaped() {
         let m = Metrics::new(Answerers::new(&["complycube", "verifik"]));
         let cc = m.answerers().vendor("complycube");
@@ -364,6 +392,7 @@ mod tests {
         m.unmatched().count(cc, 404);
         m.unmatched().count(vk, 404);
         m.scenario_matched(Some("a \"quoted\"\\name\nline"));
+
         m.scenario_matched(None);
         m.webhook_delivered();
         m.webhook_failed();

@@ -12,6 +12,10 @@ pub(crate) trait Replies: Send + Sync {
     fn status(&self, status: u16) -> Response;
     /// 400 for an `X-Sandbox-Scenario` header that names no scenario.
     fn unknown_scenario(&self, message: String) -> Response;
+    /// A request the web framework refused before a handler ran (a path
+    /// segment that is not UTF-8, an undecodable query): `status` with the
+    /// framework's own sentence as the message.
+    fn rejected(&self, status: u16, message: String) -> Response;
 }
 
 /// A response hyper refuses to write: its `Content-Length` is not a number,

@@ -7,8 +7,10 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::Method;
 use tokio::task::JoinSet;
 
+use crate::config::Config;
 use crate::console;
 use crate::core::Core;
 use crate::delivery::Directory;
@@ -26,6 +28,10 @@ pub(crate) trait Vendor: Send + Sync {
     fn vocabulary(&self) -> &'static Vocabulary;
     /// Its error envelope, for injected faults and scenario errors.
     fn replies(&self) -> Arc<dyn Replies>;
+    /// The largest body the route at `path` (relative to [`Vendor::prefix`])
+    /// accepts, sized to what the vendor accepts; the core caps it at
+    /// `--max-body-bytes`.
+    fn body_limit(&self, method: &Method, path: &str, config: &Config) -> usize;
     /// Whether the vendor documents a sandbox rate limit (`--rate-limit`).
     fn documents_rate_limit(&self) -> bool;
     /// Its per-tenant data, for resets.

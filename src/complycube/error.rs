@@ -194,6 +194,15 @@ impl Replies for CcReplies {
     fn unknown_scenario(&self, message: String) -> Response {
         ApiError::invalid("X-Sandbox-Scenario", message).into_response()
     }
+
+    fn rejected(&self, status: u16, message: String) -> Response {
+        let standard = ApiError::for_status(status);
+        let kind = match status {
+            413 => "request_too_large",
+            _ => &standard.kind,
+        };
+        ApiError::new(standard.status, kind, message).into_response()
+    }
 }
 
 /// ComplyCube's JSON body extractor: every rejection is a ComplyCube error.

@@ -123,6 +123,19 @@ impl Vendor for ComplyCube {
         Arc::new(error::CcReplies)
     }
 
+    /// Image uploads take one base64 image of at most 4 MB (any size with
+    /// `--relax-image-size`); every other route plain JSON.
+    fn body_limit(&self, _method: &axum::http::Method, path: &str, config: &Config) -> usize {
+        let image = path == "/livePhotos"
+            || path == "/autofill"
+            || (path.starts_with("/documents/") && path.contains("/upload/"));
+        match (image, config.relax_image_size) {
+            (true, true) => usize::MAX,
+            (true, false) => crate::body::IMAGE_BODY_BYTES,
+            (false, _) => crate::body::JSON_BODY_BYTES,
+        }
+    }
+
     fn documents_rate_limit(&self) -> bool {
         true
     }

@@ -100,23 +100,44 @@ impl Call {
     }
 }
 
+/// Tokens with calls kept at once; past it the token seen first goes.
+const TOKENS: usize = 1024;
+
 /// Every tenant's recent calls, newest last.
 #[derive(Default)]
 pub(crate) struct CallLog {
-    tenants: Mutex<HashMap<String, VecDeque<Call>>>,
+    tenants: Mutex<Logs>,
+}
+
+#[derive(Default)]
+struct Logs {
+    map: HashMap<String, VecDeque<Call>>,
+    /// Tokens in the order they were first logged (some may be gone).
+    order: VecDeque<String>,
 }
 
 impl CallLog {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Call>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Logs> {
         self.tenants.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn record(&self, tenant: &str, call: Call) {
-        let mut map = self.lock();
-        let log = match map.get_mut(tenant) {
-            Some(log) => log,
-            None => map.entry(tenant.to_owned()).or_default(),
-        };
+        let mut logs = self.lock();
+        if !logs.map.contains_key(tenant) {
+            while logs.map.len() >= TOKENS {
+                let Some(first) = logs.order.pop_front() else {
+                    break;
+                };
+                logs.map.remove(&first);
+            }
+            // Forgotten tokens leave stale names behind; keep the order short.
+            if logs.order.len() >= 2 * TOKENS {
+                let Logs { map, order } = &mut *logs;
+                order.retain(|t| map.contains_key(t));
+            }
+            logs.order.push_back(tenant.to_owned());
+        }
+        let log = logs.map.entry(tenant.to_owned()).or_default();
         if log.len() >= KEPT {
             log.pop_front();
         }
@@ -126,22 +147,26 @@ impl CallLog {
     /// The tenant's calls, newest first.
     pub(crate) fn list(&self, tenant: &str) -> Vec<Call> {
         self.lock()
+            .map
             .get(tenant)
             .map(|l| l.iter().rev().cloned().collect())
             .unwrap_or_default()
     }
 
     pub(crate) fn forget(&self, tenant: &str) {
-        self.lock().remove(tenant);
+        self.lock().map.remove(tenant);
     }
 
     pub(crate) fn forget_all(&self) {
-        self.lock().clear();
+        let mut logs = self.lock();
+        logs.map.clear();
+        logs.order.clear();
     }
 
     /// Tenants with calls kept, and how many.
     pub(crate) fn counts(&self) -> Vec<(String, usize)> {
         self.lock()
+            .map
             .iter()
             .filter(|(_, l)| !l.is_empty())
             .map(|(t, l)| (t.clone(), l.len()))
@@ -171,6 +196,21 @@ mod tests {
         assert_eq!(kept.len(), KEPT);
         assert_eq!(kept[0].images, KEPT + 4);
         assert!(log.list("other").is_empty());
+    }
+
+    #[test]
+    fn the_log_keeps_a_bounded_number_of_tokens() {
+        let log = CallLog::default();
+        for i in 0..3 * TOKENS {
+            log.record(&format!("token{i}"), call());
+            if i % 7 == 0 {
+                log.forget(&format!("token{i}"));
+            }
+        }
+        assert!(log.counts().len() <= TOKENS);
+        assert!(log.lock().order.len() <= 2 * TOKENS);
+        assert_eq!(log.list(&format!("token{}", 3 * TOKENS - 1)).len(), 1);
+        assert!(log.list("token1").is_empty());
     }
 
     #[test]

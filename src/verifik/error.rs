@@ -226,6 +226,22 @@ impl Replies for VerifikReplies {
     fn unknown_scenario(&self, message: String) -> Response {
         VerifikError::coded(StatusCode::BAD_REQUEST, "BadRequest", message).into_response()
     }
+
+    /// restify's `{code, message}` with its error class for the status.
+    fn rejected(&self, status: u16, message: String) -> Response {
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        let class = match status {
+            404 => "ResourceNotFound",
+            405 => "MethodNotAllowed",
+            413 => "RequestEntityTooLarge",
+            415 => "UnsupportedMediaType",
+            429 => "RequestThrottled",
+            503 => "ServiceUnavailable",
+            500..=599 => "InternalServer",
+            _ => "BadRequest",
+        };
+        VerifikError::coded(code, class, message).into_response()
+    }
 }
 
 /// The raw request body (JSON content type checked, size bounded); every

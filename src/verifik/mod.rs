@@ -87,6 +87,9 @@ static VOCABULARY: Vocabulary = Vocabulary {
     ],
 };
 
+/// The body limit of every Verifik route.
+const BODY_BYTES: usize = 16 * 1024 * 1024;
+
 struct Verifik {
     store: Arc<Store>,
     expired_body: crate::config::VerifikExpiredBody,
@@ -126,6 +129,12 @@ impl Vendor for Verifik {
         Arc::new(VerifikReplies {
             expired: self.expired_body,
         })
+    }
+
+    /// A comparison carries a probe and a gallery of base64 images, a
+    /// search up to a few: a few megabytes, never more than this.
+    fn body_limit(&self, _method: &axum::http::Method, _path: &str, _config: &Config) -> usize {
+        BODY_BYTES
     }
 
     fn documents_rate_limit(&self) -> bool {

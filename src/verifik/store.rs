@@ -136,6 +136,13 @@ impl Store {
             };
             let mut guard = lock(&g);
             let out = f(&mut guard);
+            // A token's gallery exists only once a write to it succeeded.
+            if out.is_err() && guard.collections.is_empty() && guard.persons.is_empty() {
+                let mut map = self.galleries.write().unwrap_or_else(|e| e.into_inner());
+                if map.get(token).is_some_and(|kept| Arc::ptr_eq(kept, &g)) {
+                    map.remove(token);
+                }
+            }
             let mut batch = self.durable.batch();
             drain(&mut guard, token, &mut batch);
             (out, self.durable.submit(batch))

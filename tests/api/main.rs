@@ -28,6 +28,7 @@ mod fixture_effects;
 mod lifecycle;
 mod ops;
 mod process;
+mod robustness;
 mod scenarios;
 mod sdk;
 mod transfer;

@@ -113,6 +113,11 @@ impl Sandbox {
         }
     }
 
+    /// The process id, for reading its memory from `/proc`.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL: no chance to flush or finish anything.
     pub(crate) fn kill9(mut self) {
         let _ = self.child.kill();
