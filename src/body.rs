@@ -142,8 +142,16 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyErr
         });
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
+    // Anything after the document (`{} x`, `0:`) is a syntax error too.
+    match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Ok(v) => match de.end() {
+            Ok(()) => Ok(v),
+            Err(e) => Err(BodyError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            }),
+        },
         Err(err) => {
             let path = dotted(err.path());
             let inner = err.into_inner();
@@ -224,6 +232,29 @@ mod tests {
     fn syntax_errors_carry_line_and_column() {
         let err = parse_json::<Person>(b"{\n  \"name\": }").unwrap_err();
         assert!(matches!(err, BodyError::Syntax { line: 2, .. }), "{err:?}");
+    }
+
+    proptest::proptest! {
+        /// Any bytes decode to an object or to an error the vendors can word.
+        #[test]
+        fn any_bytes_decode_or_explain(bytes in crate::arbitrary::body()) {
+            match parse_json::<serde_json::Value>(&bytes) {
+                Ok(v) => proptest::prop_assert!(v.is_object()),
+                Err(e) => proptest::prop_assert!(!e.describe().is_empty()),
+            }
+            if let Err(BodyError::Type { path, .. }) = parse_json::<Person>(&bytes) {
+                // A field path is dotted field names and indices, never garbage.
+                proptest::prop_assert!(!path.starts_with('.'), "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_bytes_are_a_syntax_error() {
+        for text in [&b"0:"[..], b"{} x", b"{\"name\":\"a\"}}"] {
+            let err = parse_json::<serde_json::Value>(text).unwrap_err();
+            assert!(matches!(err, BodyError::Syntax { .. }), "{err:?}");
+        }
     }
 
     #[test]

@@ -460,8 +460,7 @@ fn content_length(headers: &HeaderMap) -> Option<usize> {
 }
 
 /// Reads and forgets a body the route refuses for its size, up to `cap`
-/// bytes, so the client finishes sending and reads the 413 instead of a
-/// reset connection; nothing of it is kept.
+/// bytes; nothing of it is kept.
 async fn drain(mut body: Body, cap: usize) {
     use http_body_util::BodyExt;
     let mut seen = 0usize;
@@ -576,7 +575,13 @@ impl Service<Request> for Record {
             let mut _room = None;
             let mut too_large = announced.is_some_and(|n| n > limit);
             let bytes = if too_large {
-                drain(body, core.config.max_body_bytes).await;
+                // A body a little over the limit is read and forgotten, so
+                // the client reads the 413 rather than a reset connection;
+                // one far over it (a hostile one) is not read at all, so it
+                // costs no read buffers, and the connection closes after it.
+                if announced.is_some_and(|n| n <= limit.saturating_mul(2)) {
+                    drain(body, limit.saturating_mul(2)).await;
+                }
                 Bytes::new()
             } else {
                 _room = budget.reserve(announced.unwrap_or(limit)).await;

@@ -20,6 +20,8 @@ mod app;
 mod config;
 
 mod admin;
+#[cfg(test)]
+mod arbitrary;
 mod body;
 mod budget;
 mod clock;

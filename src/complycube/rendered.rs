@@ -8,9 +8,13 @@
 //! forgets what it may have changed (`Tenant::forget_renderings`) before it
 //! is committed. Bounded per tenant by bytes; the oldest renderings go first.
 //! Filled by reads only, so storing checks costs nothing here.
+//!
+//! Complete checks' outcomes are kept the same way (a few bytes each, one
+//! per complete check at most), so filtering by `result.outcome` builds a
+//! check's result once per change rather than on every list request.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use serde_json::Value;
@@ -32,6 +36,8 @@ struct Kept {
     /// Insertion order, oldest first (ids may repeat after a re-render).
     order: VecDeque<ObjectId>,
     bytes: usize,
+    /// Complete checks' outcomes.
+    outcomes: HashMap<ObjectId, Arc<str>, foldhash::fast::RandomState>,
 }
 
 impl Kept {
@@ -45,6 +51,7 @@ impl Kept {
         self.by_id.clear();
         self.order.clear();
         self.bytes = 0;
+        self.outcomes.clear();
     }
 }
 
@@ -90,13 +97,26 @@ impl Rendered {
         self.lock().clear();
     }
 
-    /// Forgets one check's renderings.
+    /// The outcome of a complete check: kept, or `compute`'s, then kept.
+    pub(crate) fn outcome(&self, c: &Check, compute: impl FnOnce() -> String) -> Arc<str> {
+        if let Some(o) = self.lock().outcomes.get(&c.id) {
+            return o.clone();
+        }
+        let o: Arc<str> = compute().into();
+        self.lock().outcomes.insert(c.id, o.clone());
+        o
+    }
+
+    /// Forgets one check's renderings and outcome.
     pub(crate) fn forget(&self, id: &ObjectId) {
-        self.lock().remove(id);
+        let mut kept = self.lock();
+        kept.remove(id);
+        kept.outcomes.remove(id);
     }
 
     /// Whether nothing is kept (so a write has nothing to forget).
     pub(crate) fn is_empty(&self) -> bool {
-        self.lock().by_id.is_empty()
+        let kept = self.lock();
+        kept.by_id.is_empty() && kept.outcomes.is_empty()
     }
 }

@@ -93,7 +93,14 @@ pub(super) struct Delivery {
 
 impl Delivery {
     pub(super) fn to_json(&self) -> Value {
-        let event: Value = serde_json::from_slice(&self.event.body).unwrap_or(Value::Null);
+        let mut out = self.summary();
+        out["event"] = self.event.json();
+        out
+    }
+
+    /// The delivery's JSON with `event` left null: what is read under the
+    /// outbox's lock; the event body is parsed after it is released.
+    pub(super) fn summary(&self) -> Value {
         json!({
             "id": self.id,
             "eventId": self.event.id,
@@ -105,8 +112,15 @@ impl Delivery {
             "attempts": self.attempts,
             "nextAttemptAt": self.next_attempt_at.map(iso_millis),
             "createdAt": iso_millis(self.created_at),
-            "event": event,
+            "event": null,
         })
+    }
+}
+
+impl Event {
+    /// The event as JSON (its body as sent).
+    pub(super) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 }
 

@@ -224,17 +224,36 @@ impl Outbox {
 
     /// The tenant's deliveries (oldest first) matching `f`, and the drop count.
     pub(crate) fn list(&self, tenant: &str, f: &DeliveryFilter) -> (Vec<Value>, u64) {
-        let inner = self.lock();
-        let Some(tb) = inner.tenants.get(tenant) else {
-            return (Vec::new(), 0);
+        let (found, dropped) = {
+            let inner = self.lock();
+            let Some(tb) = inner.tenants.get(tenant) else {
+                return (Vec::new(), 0);
+            };
+            let found: Vec<(Value, Arc<Event>)> = tb
+                .rows
+                .values()
+                .filter(|d| f.matches(d))
+                .map(|d| (d.summary(), d.event.clone()))
+                .collect();
+            (found, tb.dropped)
         };
-        let items = tb
-            .rows
-            .values()
-            .filter(|d| f.matches(d))
-            .map(Delivery::to_json)
+        // Event bodies are parsed with the lock released.
+        let items = found
+            .into_iter()
+            .map(|(mut json, event)| {
+                json["event"] = event.json();
+                json
+            })
             .collect();
-        (items, tb.dropped)
+        (items, dropped)
+    }
+
+    /// How many of the tenant's deliveries `f` matches (nothing parsed).
+    fn count(&self, tenant: &str, f: &DeliveryFilter) -> usize {
+        self.lock()
+            .tenants
+            .get(tenant)
+            .map_or(0, |tb| tb.rows.values().filter(|d| f.matches(d)).count())
     }
 
     /// One delivery with what was sent: the raw signed body, the signature
@@ -471,9 +490,9 @@ impl Outbox {
         let mut rx = self.version.subscribe();
         loop {
             rx.borrow_and_update();
-            let found = self.list(tenant, f);
-            if found.0.len() >= min.max(1) {
-                return found;
+            // Each wake-up only counts; the listing is built once, at the end.
+            if self.count(tenant, f) >= min.max(1) {
+                return self.list(tenant, f);
             }
             match tokio::time::timeout_at(deadline, rx.changed()).await {
                 Ok(Ok(())) => {}

@@ -344,3 +344,39 @@ fn match_rules_all_must_hold() {
         "a fact rule needs the fact"
     );
 }
+
+proptest::proptest! {
+    /// Any scenario the compiler accepts can be matched against any facts
+    /// and headers without panicking; a compiled `checkType` rule matches
+    /// exactly the requests carrying that check type.
+    #[test]
+    fn any_compiled_scenario_matches_without_panicking(
+        rules in crate::arbitrary::json(),
+        check_type in "[a-z_]{0,12}",
+        last in proptest::option::of(".{0,8}"),
+        header in ".{0,8}",
+    ) {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = header.parse() {
+            headers.insert(SCENARIO_HEADER, v);
+        }
+        let facts = F { check_type: &check_type, last: last.as_deref() };
+        let req = Request {
+            vendor: "v",
+            endpoint: "checks",
+            facts: &facts,
+            headers: &headers,
+            image_sha256: &[[7; 32]],
+        };
+        let wild = json!({"name": "p", "description": "d", "match": rules});
+        if let Ok(raw) = serde_json::from_value(wild) {
+            if let Ok(s) = compile(raw, &[&VOC]) {
+                let _ = s.matches(&req);
+                let _ = s.applies_to(&req);
+            }
+        }
+        let exact = scenario(json!({"name": "t", "description": "d",
+            "match": {"checkType": "document_check"}}));
+        proptest::prop_assert_eq!(exact.matches(&req), check_type == "document_check");
+    }
+}

@@ -267,3 +267,23 @@ impl<S: Send + Sync> FromRequest<S> for VJson {
         Ok(VJson(body::read_json::<Value>(req).await?))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whatever a client sends as a body, a refusal is Verifik's
+        /// 4xx `{code, message}`, and the one-pass reader never panics.
+        #[test]
+        fn any_bad_body_is_a_verifik_error(bytes in crate::arbitrary::body()) {
+            let _ = super::super::wire::Fields::scan(&bytes);
+            if let Err(e) = body::parse_json::<Value>(&bytes) {
+                let e = VerifikError::from(e);
+                proptest::prop_assert!(e.status.is_client_error());
+                proptest::prop_assert!(e.body["code"].is_string(), "{}", e.body);
+                proptest::prop_assert!(e.body["message"].is_string(), "{}", e.body);
+            }
+        }
+    }
+}

@@ -525,6 +525,10 @@ async fn validating_screening_matches_moves_the_outcome() {
     let c = client(&app, "attention").await;
     let check = run_check(&app, &c, "extensive_screening_check").await;
     let id = check["id"].as_str().unwrap();
+    let (_, page) = app
+        .get(&format!("/v1/checks?clientId={c}&result.outcome=attention"))
+        .await;
+    assert_eq!(page["totalItems"], 1, "{page}");
     let matches: Vec<String> = check["result"]["breakdown"]["matches"]
         .as_array()
         .expect("matches on an attention screening")
@@ -555,6 +559,19 @@ async fn validating_screening_matches_moves_the_outcome() {
     assert_eq!(r, json!({"outcome": "clear"}));
     let (_, got) = app.get(&format!("/v1/checks/{id}")).await;
     assert_eq!(got["result"]["outcome"], "clear");
+    // The outcome filter follows the change (kept outcomes are forgotten).
+    let filtered = |outcome: &'static str| {
+        let app = app.clone();
+        let c = c.clone();
+        async move {
+            let (_, page) = app
+                .get(&format!("/v1/checks?clientId={c}&result.outcome={outcome}"))
+                .await;
+            page["totalItems"].as_u64()
+        }
+    };
+    assert_eq!(filtered("clear").await, Some(1));
+    assert_eq!(filtered("attention").await, Some(0));
     let (_, r) = app
         .post(
             &format!("/v1/checks/{id}/validate"),

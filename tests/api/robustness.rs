@@ -595,3 +595,66 @@ async fn idle_tenants_are_forgotten_and_reads_keep_none_alive() {
         "{v}"
     );
 }
+
+/// Bytes that are often nearly JSON, or not at all.
+fn arbitrary_body() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..48),
+        "[{}\\[\\]\":, a-zA-Z0-9_.-]{0,48}".prop_map(String::into_bytes),
+        (
+            prop::sample::select(vec![
+                "type", "clientId", "probe", "gallery", "name", "match"
+            ]),
+            "[{}\\[\\]\":, a-z0-9]{0,16}",
+        )
+            .prop_map(|(k, v)| format!("{{\"{k}\":{v}}}").into_bytes()),
+    ]
+}
+
+/// Arbitrary bodies sent to each API's write routes never get a server
+/// error, and every refusal is that API's JSON envelope.
+#[test]
+fn arbitrary_bodies_get_each_apis_json_error() {
+    use proptest::prelude::*;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let app = rt.block_on(spawn_app());
+    let routes = [
+        ("/v1/clients", Shape::ComplyCube),
+        ("/v1/checks", Shape::ComplyCube),
+        ("/v1/addresses", Shape::ComplyCube),
+        ("/v2/face-recognition/compare", Shape::Verifik),
+        ("/v2/face-recognition/search", Shape::Verifik),
+        ("/__admin/scenarios", Shape::Admin),
+    ];
+    let config = ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(body in arbitrary_body(), json_type in any::<bool>())| {
+        for (path, shape) in routes {
+            let (status, text) = rt.block_on(async {
+                let mut req = app
+                    .client
+                    .post(app.url(path))
+                    .header("Authorization", &app.key)
+                    .body(body.clone());
+                if json_type {
+                    req = req.header("Content-Type", "application/json");
+                }
+                let res = req.send().await.expect("answered");
+                (res.status().as_u16(), res.text().await.unwrap_or_default())
+            });
+            prop_assert!(status < 500, "{path}: {status} {text}");
+            if status >= 400 {
+                let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                prop_assert!(shape.holds(&v), "{path}: {status} {text}");
+            }
+        }
+    });
+}

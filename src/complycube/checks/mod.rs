@@ -70,7 +70,8 @@ async fn get_check(
         .into_response())
 }
 
-/// Typed check filters: no rendering needed to decide.
+/// Typed check filters: no rendering needed to decide (a complete check's
+/// outcome is built once per change, then kept).
 fn check_filter(q: &ListQuery, t: &Tenant, c: &Check, now: Millis) -> bool {
     if q.impossible || !q.in_time(c.created_at, c.updated(now)) {
         return false;
@@ -86,7 +87,9 @@ fn check_filter(q: &ListQuery, t: &Tenant, c: &Check, now: Millis) -> bool {
             "liveVideoId" => id_eq(c.live_video_id),
             "entityName" => &*c.entity_name == v,
             "enableMonitoring" => v == if c.enable_monitoring { "true" } else { "false" },
-            "result.outcome" => c.status(now) == "complete" && outcome(t, c) == *v,
+            "result.outcome" => {
+                c.status(now) == "complete" && *t.rendered.outcome(c, || outcome(t, c)) == **v
+            }
             // Unsupported filters match nothing, as ComplyCube documents.
             _ => false,
         }
