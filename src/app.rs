@@ -195,11 +195,7 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
     for v in state.vendors.iter() {
         v.start(&state.core, &mut set);
     }
-    set.spawn(crate::idle::sweep(
-        state.core.clone(),
-        |c| &c.idle,
-        |c, tenant| c.reset_tenant(tenant),
-    ));
+    set.spawn(state.core.clone().sweep_idle());
     set
 }
 

@@ -1,4 +1,4 @@
-//! Reading JSON request bodies without axum's plain-text rejections.
+//! Reading request bodies (JSON, or raw for forms) without axum's plain-text rejections.
 //!
 //! Each vendor module wraps [`read_json`] in its own extractor and renders
 //! [`BodyError`] in its own error envelope, so a malformed, mistyped, oversized
@@ -84,13 +84,6 @@ pub(crate) async fn read_json<T: DeserializeOwned>(req: Request) -> Result<T, Bo
 
 /// Reads the raw body under the request's [`BodyLimit`], checking the content type.
 pub(crate) async fn read_bytes(req: Request) -> Result<axum::body::Bytes, BodyError> {
-    let limit = req
-        .extensions()
-        .get::<BodyLimit>()
-        .map_or(32 * 1024 * 1024, |l| l.0);
-    if req.extensions().get::<BodyTooLarge>().is_some() {
-        return Err(BodyError::TooLarge { limit });
-    }
     if let Some(ct) = req.headers().get(CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
         let essence = ct.split(';').next().unwrap_or("").trim();
@@ -99,6 +92,18 @@ pub(crate) async fn read_bytes(req: Request) -> Result<axum::body::Bytes, BodyEr
         if !is_json {
             return Err(BodyError::NotJson { content_type: ct });
         }
+    }
+    read_any(req).await
+}
+
+/// Reads the raw body under the request's [`BodyLimit`], whatever its type.
+pub(crate) async fn read_any(req: Request) -> Result<axum::body::Bytes, BodyError> {
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(32 * 1024 * 1024, |l| l.0);
+    if req.extensions().get::<BodyTooLarge>().is_some() {
+        return Err(BodyError::TooLarge { limit });
     }
     let body: Body = req.into_body();
     axum::body::to_bytes(body, limit).await.map_err(|e| {

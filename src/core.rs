@@ -52,6 +52,27 @@ impl Core {
         parts
     }
 
+    /// Forgets idle tenants (every part, the journal, their durable records)
+    /// until the process ends; returns at once when tenants never expire.
+    pub(crate) async fn sweep_idle(self: Arc<Self>) {
+        let Some(every) = self.idle.every() else {
+            return;
+        };
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            for tenant in self.idle.expired(std::time::Instant::now()) {
+                let ack = self.reset_tenant(&tenant);
+                if let Err(e) = ack.wait().await {
+                    tracing::error!(error = %e, %tenant, "an idle tenant's records could not be deleted");
+                } else {
+                    tracing::info!(%tenant, "forgot an idle tenant");
+                }
+            }
+        }
+    }
+
     /// Forgets everything one tenant holds: its data in every vendor, the
     /// outbox, armed scenarios, journal, clock and fault profile, durable
     /// records included. Returns the commit to wait for.

@@ -9,10 +9,8 @@
 //! at startup count as written then.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use crate::persist::Ack;
 
 pub(crate) struct Idle {
     ttl: Option<Duration>,
@@ -55,7 +53,7 @@ impl Idle {
     }
 
     /// The tenants idle for the whole TTL at `now`, no longer watched.
-    fn expired(&self, now: Instant) -> Vec<String> {
+    pub(crate) fn expired(&self, now: Instant) -> Vec<String> {
         let Some(ttl) = self.ttl else {
             return Vec::new();
         };
@@ -72,34 +70,9 @@ impl Idle {
 
     /// How often to look for idle tenants: a tenth of the TTL, between
     /// 100 ms and a minute.
-    fn every(&self) -> Option<Duration> {
+    pub(crate) fn every(&self) -> Option<Duration> {
         let ttl = self.ttl?;
         Some((ttl / 10).clamp(Duration::from_millis(100), Duration::from_secs(60)))
-    }
-}
-
-/// Forgets idle tenants with `forget` (which returns the commit of their
-/// deleted records) until the process ends; returns at once when tenants
-/// never expire. `idle` reaches the [`Idle`] inside `owner`.
-pub(crate) async fn sweep<T: Send + Sync + 'static>(
-    owner: Arc<T>,
-    idle: fn(&T) -> &Idle,
-    forget: fn(&T, &str) -> Ack,
-) {
-    let Some(every) = idle(&owner).every() else {
-        return;
-    };
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        for tenant in idle(&owner).expired(Instant::now()) {
-            if let Err(e) = forget(&owner, &tenant).wait().await {
-                tracing::error!(error = %e, %tenant, "an idle tenant's records could not be deleted");
-            } else {
-                tracing::info!(%tenant, "forgot an idle tenant");
-            }
-        }
     }
 }
 

@@ -35,6 +35,7 @@ mod ids;
 mod journal;
 mod layers;
 mod metrics;
+mod multipart;
 mod number;
 mod openapi;
 mod persist;

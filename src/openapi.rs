@@ -26,6 +26,8 @@ pub(crate) enum Reply {
     Empty(u16),
     /// Plain text (Prometheus metrics).
     Text,
+    /// Bytes of this media type (an image).
+    Media(&'static str),
 }
 
 /// One documented route.
@@ -239,6 +241,12 @@ fn operation(route: &Route, parts: &[&Part]) -> Value {
             responses.insert(
                 "200".into(),
                 json!({"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}),
+            );
+        }
+        Reply::Media(kind) => {
+            responses.insert(
+                "200".into(),
+                json!({"description": "Success", "content": {kind: {"schema": {"type": "string", "format": "binary"}}}}),
             );
         }
     }

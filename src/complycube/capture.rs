@@ -31,10 +31,71 @@ pub(crate) const DOCUMENT_TYPES: &[&str] = &[
 pub(crate) struct Options {
     pub(crate) document_type: Option<String>,
     pub(crate) issuing_country: Option<String>,
+    /// The document's front and back and the live photo, when the client
+    /// chose them (uploaded files, already checked against the API's image
+    /// rules); otherwise the sandbox's samples.
+    pub(crate) front: Option<Image>,
+    pub(crate) back: Option<Image>,
+    pub(crate) live_photo: Option<Image>,
+    /// The address the client typed: stored as their address unless it is
+    /// the one they have (then that one is used).
+    pub(crate) address: Option<NewAddress>,
 }
 
-fn two_sided(kind: &str) -> bool {
+/// An address the client typed (already checked as the API checks one).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NewAddress {
+    pub(crate) line: String,
+    pub(crate) city: String,
+    pub(crate) postal_code: Option<String>,
+    pub(crate) country: String,
+}
+
+impl NewAddress {
+    /// The sandbox's sample address, used when nobody typed one.
+    pub(crate) fn sample() -> Self {
+        NewAddress {
+            line: "1 High Street".into(),
+            city: "London".into(),
+            postal_code: Some("EC1A 1AA".into()),
+            country: "GB".into(),
+        }
+    }
+
+    fn is(&self, a: &Address) -> bool {
+        self.line == a.line
+            && self.city == a.city
+            && self.postal_code == a.postal_code
+            && self.country == a.country
+    }
+}
+
+/// An image the client chose: its name, media type and bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Image {
+    pub(crate) file_name: String,
+    pub(crate) content_type: String,
+    pub(crate) blob: Blob,
+}
+
+impl Options {
+    fn side(&self, side: Side) -> Option<&Image> {
+        match side {
+            Side::Front => self.front.as_ref(),
+            Side::Back => self.back.as_ref(),
+        }
+    }
+}
+
+/// Whether a document type has a back side to photograph.
+pub(crate) fn two_sided(kind: &str) -> bool {
     kind != "passport"
+}
+
+/// The sandbox's sample image for `role` (`front`, `back`, `live-photo`)
+/// of the capture seeded by `seed`.
+pub(crate) fn sample(seed: &ObjectId, role: &str) -> Blob {
+    blob(seed, role)
 }
 
 fn blob(seed: &ObjectId, role: &str) -> Blob {
@@ -107,13 +168,16 @@ pub(crate) fn capture(
             .iter()
             .map(|side| {
                 let image_id = ObjectId::new(now);
-                let b = blob(&seed, side.as_str());
+                let chosen = opts.side(*side);
+                let b = chosen.map_or_else(|| blob(&seed, side.as_str()), |i| i.blob.clone());
                 DocumentImage {
                     id: image_id,
-                    file_name: format!("{}.png", side.as_str()),
+                    file_name: chosen
+                        .map_or_else(|| format!("{}.png", side.as_str()), |i| i.file_name.clone()),
                     document_side: *side,
                     download_link: format!("/documents/{id}/images/{image_id}/download"),
-                    content_type: "image/png".into(),
+                    content_type: chosen
+                        .map_or_else(|| "image/png".into(), |i| i.content_type.clone()),
                     size: b.bytes.len(),
                     created_at: now,
                     updated_at: now,
@@ -158,7 +222,8 @@ pub(crate) fn capture(
     }
     if needs(|k| k.needs().contains(&super::check_type::Needs::LivePhoto)) {
         let id = ObjectId::new(now);
-        let b = blob(&seed, "live-photo");
+        let chosen = opts.live_photo.as_ref();
+        let b = chosen.map_or_else(|| blob(&seed, "live-photo"), |i| i.blob.clone());
         t.record_face(
             b.sha256,
             FaceSighting {
@@ -171,7 +236,7 @@ pub(crate) fn capture(
             id,
             client_id,
             download_link: format!("/livePhotos/{id}/download"),
-            content_type: "image/png".into(),
+            content_type: chosen.map_or_else(|| "image/png".into(), |i| i.content_type.clone()),
             size: b.bytes.len(),
             perform_liveness_check: true,
             created_at: now,
@@ -194,23 +259,34 @@ pub(crate) fn capture(
         t.live_videos.insert(id, Some(client_id), video);
         captured.live_video_id = Some(id);
     }
-    if needs(|k| k.needs().contains(&super::check_type::Needs::Address)) {
+    if needs(|k| k.needs().contains(&super::check_type::Needs::Address)) || opts.address.is_some() {
         let existing = t.addresses.ids_of_owner(&client_id).last().copied();
-        let id = match existing {
+        let kept = existing.filter(|id| {
+            opts.address
+                .as_ref()
+                .is_none_or(|typed| t.addresses.get(id).is_some_and(|a| typed.is(a)))
+        });
+        let id = match kept {
             Some(id) => id,
             None => {
                 let id = ObjectId::new(now);
+                let typed = opts.address.clone();
+                let given = typed.clone().unwrap_or_else(NewAddress::sample);
                 let address = Address {
                     id,
                     client_id,
                     kind: Some("main".into()),
-                    property_number: Some("1".into()),
+                    property_number: if typed.is_some() {
+                        None
+                    } else {
+                        Some("1".into())
+                    },
                     building_name: None,
-                    line: "1 High Street".into(),
-                    city: "London".into(),
+                    line: given.line,
+                    city: given.city,
                     state: None,
-                    postal_code: Some("EC1A 1AA".into()),
-                    country: "GB".into(),
+                    postal_code: given.postal_code,
+                    country: given.country,
                     from_date: None,
                     to_date: None,
                     created_at: now,

@@ -43,7 +43,7 @@ pub(crate) struct UploadInput {
 
 /// The content type ComplyCube reports for an attachment name: `image/jpg`
 /// for both `.jpg` and `.jpeg`, as in its examples.
-fn content_type(file_name: &str) -> Option<&'static str> {
+pub(crate) fn content_type(file_name: &str) -> Option<&'static str> {
     let (_, ext) = file_name.rsplit_once('.')?;
     match ext.to_ascii_lowercase().as_str() {
         "jpg" | "jpeg" => Some("image/jpg"),

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use super::api::{Api, Key};
 use super::audit::{self, Action};
 use super::error::{ApiError, ApiResult, Json};
-use super::flow_session::{FlowSession, FlowState, LIFETIME_MS, view};
+use super::flow_session::{FlowSession, FlowState, LIFETIME_MS, page_token, view};
 use super::model::ClientType;
 use super::validate;
 use crate::ids::ObjectId;
@@ -206,6 +206,7 @@ async fn create_session(
         finished_at: None,
         workflow_session_id: None,
         check_ids: Vec::new(),
+        page_token: page_token(),
     };
     api.store
         .write(&key, |t, _| {

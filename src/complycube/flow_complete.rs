@@ -1,5 +1,5 @@
 //! Finishing a hosted Flow session, the one place that does it: the
-//! sandbox's Flow page and CI (`POST /__admin/complycube/flow/sessions/{id}/complete`
+//! sandbox's Flow page ([`super::flow_page`]) and CI (`POST /__admin/complycube/flow/sessions/{id}/complete`
 //! or `/cancel`) both call [`complete`] and [`cancel`].
 //!
 //! Completing does what the client's run through the page does: the
@@ -34,11 +34,10 @@ use crate::admin::Admin;
 use crate::ids::ObjectId;
 use crate::scenario::{Scenario, Selected};
 
-/// The page (`GET /__admin/flow/{id}`, reached without a key: its random
-/// id is the credential) and the sandbox's completion routes.
+/// The sandbox's completion routes (the page itself is
+/// [`super::flow_page`]).
 pub(crate) fn admin_routes() -> Router<Api> {
     Router::new()
-        .route("/flow/{id}", get(page))
         .route("/complycube/flow/sessions/{id}", get(get_session))
         .route(
             "/complycube/flow/sessions/{id}/complete",
@@ -70,7 +69,11 @@ fn not_found(id: &str) -> ApiError {
 
 /// The tenant a Flow session belongs to and the session: the caller's
 /// tenant when it sent a key, else the one the id was issued to.
-fn locate(api: &Api, tenant: Option<&str>, raw: &str) -> Result<(String, FlowSession), ApiError> {
+pub(crate) fn locate(
+    api: &Api,
+    tenant: Option<&str>,
+    raw: &str,
+) -> Result<(String, FlowSession), ApiError> {
     let id = ObjectId::parse(raw).ok_or_else(|| not_found(raw))?;
     let key = match tenant {
         Some(t) => t.to_owned(),
@@ -274,15 +277,6 @@ pub(crate) async fn cancel(api: &Api, key: &str, session: &FlowSession) -> Resul
         m.insert("workflowSessionId".into(), json!(w));
     }
     Ok(answer)
-}
-
-async fn page(
-    State(api): State<Api>,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let (key, session) = locate(&api, None, &id)?;
-    let now = api.core.clocks.now(&key);
-    Ok(axum::Json(view(&session, now)))
 }
 
 async fn get_session(

@@ -44,6 +44,18 @@ pub(crate) struct FlowSession {
     pub(crate) workflow_session_id: Option<ObjectId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) check_ids: Vec<ObjectId>,
+    /// A random secret the page's forms carry, so a form posted from
+    /// another site (which cannot read the page) is refused. Never shown in
+    /// the session's JSON; empty for sessions stored before it existed
+    /// (the page then sets one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) page_token: String,
+}
+
+/// A fresh page token: 128 random bits, hex.
+pub(crate) fn page_token() -> String {
+    let bytes: [u8; 16] = rand::random();
+    hex::encode(bytes)
 }
 
 impl FlowSession {

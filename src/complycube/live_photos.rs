@@ -45,7 +45,7 @@ pub(crate) struct LivePhotoInput {
 /// live-photo example's `images/jpg` is the same placeholder the report
 /// example shows for what its own object table calls `application/pdf`, so
 /// it is not taken literally.
-fn content_type(bytes: &[u8]) -> &'static str {
+pub(crate) fn content_type(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
     } else {

@@ -28,6 +28,8 @@ mod events;
 mod facts;
 mod flow;
 mod flow_complete;
+mod flow_html;
+mod flow_page;
 mod flow_session;
 mod images;
 mod list;
@@ -173,6 +175,7 @@ impl Vendor for ComplyCube {
             .merge(console::admin_routes())
             .merge(workflow_sessions::admin_routes())
             .merge(flow_complete::admin_routes())
+            .merge(flow_page::admin_routes())
             .with_state(self.api(core))
     }
 

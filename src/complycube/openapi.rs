@@ -6,7 +6,7 @@ use crate::openapi::{ADMIN, Part, Reply, Route, open, r};
 
 const TAG: &str = "ComplyCube";
 
-use Reply::{Empty, Json as J};
+use Reply::{Empty, Json as J, Media};
 
 /// Every route of the ComplyCube plug-in. Keep in router order.
 #[rustfmt::skip]
@@ -90,10 +90,13 @@ const ROUTES: &[Route] = &[
     r("POST", "/__admin/complycube/checks/complete-pending", ADMIN, "Move the clock so every pending check completes now", None, J(200, "Object")),
     r("GET", "/__admin/complycube/webhooks", ADMIN, "Console: the tenant's webhooks", None, J(200, "Object")),
     r("POST", "/__admin/complycube/workflowSessions", ADMIN, "Start a ComplyCube workflow session as a capture SDK does (clientId, workflowTemplateId?, checkTypes?, documentType?, issuingCountry?)", Some("Object"), J(200, "Object")),
-    r("GET", "/__admin/flow/{id}", ADMIN, "The hosted Flow page a redirectUrl points at (its random id is the credential; no key needed)", None, J(200, "Object")),
     r("GET", "/__admin/complycube/flow/sessions/{id}", ADMIN, "A hosted Flow session as the sandbox keeps it", None, J(200, "Object")),
     r("POST", "/__admin/complycube/flow/sessions/{id}/complete", ADMIN, "Complete a hosted Flow session as the client would (outcome?, checkTypes?, documentType?, issuingCountry?) → {redirectUrl: successUrl, …}", Some("Object"), J(200, "Object")),
     r("POST", "/__admin/complycube/flow/sessions/{id}/cancel", ADMIN, "Cancel a hosted Flow session as the client would → {redirectUrl: cancelUrl, …}", None, J(200, "Object")),
+    r("GET", "/__admin/flow/{id}", ADMIN, "The hosted Flow page a redirectUrl points at: HTML for a browser (Accept: text/html), the session's JSON otherwise (its random id is the credential; no key needed)", None, J(200, "Object")),
+    r("POST", "/__admin/flow/{id}/complete", ADMIN, "The page's form (multipart/form-data: token, consent, documentType, issuingCountry, front, back, livePhoto, outcome) → 303 to successUrl; same-origin only", None, Empty(303)),
+    r("POST", "/__admin/flow/{id}/cancel", ADMIN, "The page's cancel form (multipart/form-data: token) → 303 to cancelUrl; same-origin only", None, Empty(303)),
+    r("GET", "/__admin/flow/{id}/samples/{role}", ADMIN, "The sample image the page offers (role: front, back, live-photo)", None, Media("image/png")),
 ];
 
 pub(crate) static PART: Part = Part {

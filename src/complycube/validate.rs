@@ -71,6 +71,17 @@ pub(crate) fn id(resource: &str, raw: &str) -> Result<crate::ids::ObjectId, ApiE
 pub(crate) const IMAGE_MIN_BYTES: usize = 34 * 1024;
 pub(crate) const IMAGE_MAX_BYTES: usize = 4 * 1024 * 1024;
 
+/// ComplyCube's image size rule (34 KB to 4 MB) unless relaxed.
+pub(crate) fn image_size(param: &str, len: usize, relax: bool) -> Result<(), ApiError> {
+    if !relax && !(IMAGE_MIN_BYTES..=IMAGE_MAX_BYTES).contains(&len) {
+        return Err(ApiError::invalid(
+            param,
+            "Image file size should be between 34KB and 4MB",
+        ));
+    }
+    Ok(())
+}
+
 /// Decodes a required base64 image field (`data`) into a [`Blob`], enforcing
 /// ComplyCube's 34 KB–4 MB rule unless `relax` is set. A `data:…;base64,`
 /// prefix and embedded whitespace are tolerated; the bytes themselves are
@@ -100,12 +111,7 @@ pub(crate) fn image(
         .ok_or_else(|| {
             ApiError::invalid(param, format!("'{param}' must be a valid base64 string"))
         })?;
-    if !relax && !(IMAGE_MIN_BYTES..=IMAGE_MAX_BYTES).contains(&bytes.len()) {
-        return Err(ApiError::invalid(
-            param,
-            "Image file size should be between 34KB and 4MB",
-        ));
-    }
+    image_size(param, bytes.len(), relax)?;
     let sha256: [u8; 32] = sha2::Sha256::digest(&bytes).into();
     Ok(super::model::Blob {
         bytes: bytes.into(),

@@ -166,6 +166,7 @@ pub(crate) fn capture_options(
     Ok(capture::Options {
         document_type: document_type.clone(),
         issuing_country: issuing_country.clone(),
+        ..capture::Options::default()
     })
 }
 

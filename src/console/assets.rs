@@ -26,6 +26,19 @@ fn find(console: &Console, name: &str) -> Option<(&'static str, &'static str)> {
         "console.css" => Some((STYLE, "text/css; charset=utf-8")),
         "favicon.svg" => Some((ICON, "image/svg+xml")),
         other => {
+            let file = console
+                .parts
+                .iter()
+                .flat_map(|(_, p)| p.files.iter())
+                .find(|(n, _)| *n == other);
+            if let Some((n, body)) = file {
+                let kind = if n.ends_with(".css") {
+                    "text/css; charset=utf-8"
+                } else {
+                    "text/javascript; charset=utf-8"
+                };
+                return Some((body, kind));
+            }
             let vendor = other.strip_suffix(".js")?;
             console
                 .parts

@@ -98,7 +98,7 @@ pub(crate) fn secure(h: &mut axum::http::HeaderMap) {
     );
 }
 
-/// A `303 See Other` to a path of this sandbox.
+/// A `303 See Other` to `to` (a path of this sandbox, or a URL the caller checked).
 pub(crate) fn redirect(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {

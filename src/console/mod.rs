@@ -12,7 +12,7 @@
 //! embedded in the binary; nothing is fetched from elsewhere.
 
 mod assets;
-mod html;
+pub(crate) mod html;
 mod login;
 mod shell;
 
@@ -36,6 +36,9 @@ pub(crate) struct Part {
     /// The vendor's page script, served as `assets/{vendor}.js` after the
     /// console's own; it registers pages with `window.KycConsole`.
     pub(crate) script: &'static str,
+    /// Other files the vendor's own pages load from the console's assets
+    /// (`assets/{name}`; `.js` or `.css`), e.g. a hosted capture page's script.
+    pub(crate) files: &'static [(&'static str, &'static str)],
 }
 
 /// The console and the vendors' parts, as the routes need them.

@@ -15,6 +15,7 @@ use crate::console::Part;
 pub(crate) static PART: Part = Part {
     nav: &[("Face recognition", "face-recognition")],
     script: include_str!("console.js"),
+    files: &[],
 };
 
 pub(crate) fn admin_routes() -> Router<Api> {

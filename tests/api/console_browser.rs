@@ -1,17 +1,18 @@
-//! The QA console end to end in a real headless Chromium, driven by
-//! Playwright for Python (`tests/browser/console_flow.py`).
+//! The QA console and the hosted Flow page end to end in a real headless
+//! Chromium, driven by Playwright for Python (`tests/browser/console_flow.py`,
+//! `tests/browser/flow_page.py`).
 //!
 //! Playwright is installed from PyPI into a venv under the cargo target
 //! directory (`tests/browser/requirements.txt`), as the SDK flows install
 //! the SDKs; it drives Debian's `chromium` (never a downloaded browser
 //! build). When Chromium is missing the test installs it with apt-get if it
 //! runs as root, and fails with what to do otherwise. Screenshots of the
-//! main pages land in `target/console-screenshots/`.
+//! main pages land in `target/console-screenshots/` and `target/flow-screenshots/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::helpers::spawn_with;
+use crate::helpers::{TestApp, spawn_app, spawn_with};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -86,34 +87,10 @@ fn python_with_playwright() -> PathBuf {
 
 #[tokio::test]
 async fn a_tester_steers_a_check_to_attention_in_the_console() {
-    let (python, browser) = tokio::task::spawn_blocking(|| (python_with_playwright(), chromium()))
-        .await
-        .expect("install");
     // Checks take a minute of sandbox time, so the console's clock decides.
     let app = spawn_with(|c| c.completion_delay_ms = 60_000).await;
     let shots = target_dir().join("console-screenshots");
-    let mut cmd = Command::new(python);
-    cmd.arg(repo().join("tests/browser/console_flow.py"))
-        .env("BASE_URL", &app.address)
-        .env("API_KEY", &app.key)
-        .env("SHOTS_DIR", &shots)
-        .env("CHROMIUM", browser);
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("join")
-        .expect("run the browser flow");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the browser flow failed:\nstdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let last = stdout
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .expect("a JSON summary line");
-    let summary: serde_json::Value = serde_json::from_str(last).expect("summary JSON");
+    let summary = browse("console_flow.py", &app, &shots).await;
     assert_eq!(summary["ok"], true, "{summary}");
     assert_eq!(summary["errors"], serde_json::json!([]));
     assert_eq!(summary["deliveries"], 2, "one delivery and one redelivery");
@@ -126,6 +103,115 @@ async fn a_tester_steers_a_check_to_attention_in_the_console() {
         "webhooks",
         "journal",
         "check-phone",
+    ] {
+        assert!(
+            shots.join(format!("{page}.png")).exists(),
+            "no screenshot of {page}"
+        );
+    }
+}
+
+/// Runs a browser script against `app`; its JSON summary line.
+async fn browse(script: &str, app: &TestApp, shots: &Path) -> serde_json::Value {
+    let (python, browser) = tokio::task::spawn_blocking(|| (python_with_playwright(), chromium()))
+        .await
+        .expect("install");
+    let mut cmd = Command::new(python);
+    cmd.arg(repo().join("tests/browser").join(script))
+        .env("BASE_URL", &app.address)
+        .env("API_KEY", &app.key)
+        .env("SHOTS_DIR", shots)
+        .env("CHROMIUM", browser);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("join")
+        .expect("run the browser flow");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} failed:\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON summary line");
+    serde_json::from_str(last).expect("summary JSON")
+}
+
+#[tokio::test]
+async fn a_tester_completes_and_cancels_hosted_flows_in_the_browser() {
+    let app = spawn_app().await;
+    let shots = target_dir().join("flow-screenshots");
+    let summary = browse("flow_page.py", &app, &shots).await;
+    assert_eq!(summary["ok"], true, "{summary}");
+    assert_eq!(summary["errors"], serde_json::json!([]));
+
+    // What the browser completed, seen over HTTP: the checks went attention.
+    let first = summary["first"].as_str().expect("first session");
+    let (s, flow) = app
+        .get(&format!("/__admin/complycube/flow/sessions/{first}"))
+        .await;
+    assert_eq!(
+        (s, flow["status"].as_str()),
+        (200, Some("completed")),
+        "{flow}"
+    );
+    let checks = flow["checkIds"].as_array().expect("checkIds");
+    assert_eq!(checks.len(), 2, "{flow}");
+    for id in checks {
+        let (s, check) = app
+            .get(&format!("/v1/checks/{}", id.as_str().unwrap()))
+            .await;
+        assert_eq!(s, 200, "{check}");
+        assert_eq!(
+            (
+                check["status"].as_str(),
+                check["result"]["outcome"].as_str()
+            ),
+            (Some("complete"), Some("attention")),
+            "{check}"
+        );
+    }
+    let events = summary["events"].as_array().expect("events");
+    for event in [
+        "document.created",
+        "check.pending",
+        "check.completed",
+        "check.completed.attention",
+    ] {
+        assert!(
+            events.iter().any(|e| e == event),
+            "no {event} delivered: {summary}"
+        );
+    }
+
+    // The workflow session the browser cancelled.
+    let second = summary["second"].as_str().expect("second session");
+    let (_, flow) = app
+        .get(&format!("/__admin/complycube/flow/sessions/{second}"))
+        .await;
+    assert_eq!(flow["status"], "cancelled", "{flow}");
+    let wf = flow["workflowSessionId"]
+        .as_str()
+        .expect("workflow session");
+    let (_, session) = app.get(&format!("/v1/workflowSessions/{wf}")).await;
+    assert_eq!(session["status"], "cancelled", "{session}");
+
+    // The app saw the browser come back to each return URL, and the dark theme showed.
+    assert_eq!(
+        summary["visits"],
+        serde_json::json!(["/ok?from=flow", "/cancel?from=workflow"])
+    );
+    assert_ne!(summary["darkBackground"], "rgb(246, 247, 249)", "{summary}");
+    for page in [
+        "flow-consent",
+        "flow-document",
+        "flow-finish",
+        "flow-complete",
+        "flow-dark",
+        "flow-phone",
     ] {
         assert!(
             shots.join(format!("{page}.png")).exists(),

@@ -119,6 +119,7 @@ async fn sessions_audit_log_and_gallery_survive_a_kill() {
             .await,
         ),
     );
+    let token_before = page_token(&format!("{}/__admin/flow/{open_id}", first.base)).await;
     first.kill9();
 
     let second = Sandbox::start(&debug_bin(), &args);
@@ -140,6 +141,9 @@ async fn sessions_audit_log_and_gallery_survive_a_kill() {
     let page_url = format!("{}/__admin/flow/{open_id}", second.base);
     let page: Value = reqwest::get(&page_url).await.unwrap().json().await.unwrap();
     assert_eq!(page["status"], "open", "{page}");
+    // Its page keeps the form token it was served with, so a form loaded
+    // before the restart still posts.
+    assert_eq!(page_token(&page_url).await, token_before);
     // And the started workflow session still completes.
     let (s, v) = app
         .post(
@@ -197,4 +201,19 @@ async fn sessions_audit_log_and_gallery_survive_a_kill() {
         .get(&format!("/v2/face-recognition/persons/{pid}"))
         .await;
     assert_eq!(p["data"]["name"], "Jane Doe", "{p}");
+}
+
+/// The form token of a Flow session's page, as a browser gets it.
+async fn page_token(url: &str) -> String {
+    let html = reqwest::Client::new()
+        .get(url)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = html.find("name=\"token\" value=\"").expect("a token field") + 20;
+    html[at..].split('"').next().unwrap().to_owned()
 }

@@ -12,6 +12,7 @@ mod complycube_checks;
 mod complycube_clients;
 mod complycube_errors;
 mod complycube_flow;
+mod complycube_flow_page;
 mod complycube_polling;
 mod complycube_resources;
 mod complycube_tools;

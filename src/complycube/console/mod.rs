@@ -24,6 +24,7 @@ use crate::ids::ObjectId;
 pub(crate) static PART: Part = Part {
     nav: &[("Clients", "clients"), ("Checks", "checks")],
     script: include_str!("console.js"),
+    files: &[("complycube-flow.js", include_str!("../flow_page.js"))],
 };
 
 pub(crate) fn admin_routes() -> Router<Api> {
