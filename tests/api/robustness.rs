@@ -702,3 +702,53 @@ async fn idle_tenants_leave_the_durable_store_too() {
         .await;
     assert_eq!(s, 200, "{v}");
 }
+
+/// With the body budget taken by a request still sending its body, another
+/// request waits, then gets the vendor's 503 with `Retry-After`; once the
+/// first is done, room comes back.
+#[tokio::test]
+async fn a_full_body_budget_answers_the_vendors_503() {
+    use tokio::io::AsyncWriteExt;
+
+    let app = spawn_with(|c| c.body_budget_bytes = 64 * 1024).await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    // Announces 60 KB, sends a little, and keeps the rest back.
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /v1/clients HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n{{",
+        app.key
+    );
+    slow.write_all(head.as_bytes()).await.expect("send head");
+    // Give the server the time to reserve its room.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let body = format!(
+        "{{\"type\":\"person\",\"email\":\"{}\"}}",
+        "x".repeat(20_000)
+    );
+    let res = app
+        .client
+        .post(app.url("/v1/clients"))
+        .header("Authorization", &app.key)
+        .header("Content-Type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(res.status().as_u16(), 503);
+    assert_eq!(
+        res.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    let v: Value = res.json().await.expect("JSON");
+    assert!(Shape::ComplyCube.holds(&v), "{v}");
+    drop(slow);
+    let (s, v) = app
+        .post("/v1/clients", serde_json::from_str(&body).expect("JSON"))
+        .await;
+    assert_ne!(s, 503, "room came back: {v}");
+}
