@@ -586,6 +586,9 @@ impl Service<Request> for Record {
             } else {
                 _room = budget.reserve(announced.unwrap_or(limit)).await;
                 if _room.is_none() {
+                    // Read and forgotten (never held), so the client reads
+                    // the 503 and its Retry-After rather than a reset.
+                    drain(body, limit).await;
                     let res = busy(vendor.as_ref());
                     if let Some(p) = pending {
                         p.journal(&core, &res, &[], announced.unwrap_or(0), false);
