@@ -25,6 +25,7 @@ mod clock;
 mod console;
 mod core;
 mod delivery;
+mod docs;
 mod faults;
 mod fixtures;
 mod ids;

@@ -12,7 +12,7 @@
 //! embedded in the binary; nothing is fetched from elsewhere.
 
 mod assets;
-mod html;
+pub(crate) mod html;
 mod login;
 mod shell;
 
