@@ -129,8 +129,8 @@ pub(crate) const ROUTES: &[Route] = &[
     r("GET", "/__admin/webhooks/deliveries/{id}", ADMIN, "One delivery with the signed body and its signature header", None, J(200, "Object")),
     r("POST", "/__admin/webhooks/deliveries/{id}/redeliver", ADMIN, "Send a delivery again now, same event id", None, J(200, "Object")),
     r("GET", "/__admin/faults", ADMIN, "This tenant's fault profile", None, J(200, "Object")),
-    r("PUT", "/__admin/faults", ADMIN, "Set this tenant's fault profile", Some("Object"), J(200, "Object")),
-    r("POST", "/__admin/faults", ADMIN, "Set this tenant's fault profile (alias of PUT)", Some("Object"), J(200, "Object")),
+    r("PUT", "/__admin/faults", ADMIN, "Set this tenant's fault profile", Some("FaultProfile"), J(200, "Object")),
+    r("POST", "/__admin/faults", ADMIN, "Set this tenant's fault profile (alias of PUT)", Some("FaultProfile"), J(200, "Object")),
     r("DELETE", "/__admin/faults", ADMIN, "Return to the global fault flags", None, J(200, "Object")),
 ];
 
@@ -245,6 +245,26 @@ fn core_schemas() -> Map<String, Value> {
             &["now", "nowMs"],
         ),
     );
+    let count = json!({"type": "integer", "minimum": 0, "maximum": u64::MAX});
+    let share = json!({"type": "number", "minimum": 0, "maximum": 1});
+    m.insert(
+        "FaultProfile".into(),
+        json!({
+            "type": "object",
+            "description": "Every field optional (0, false or 500 when left out).",
+            "properties": {
+                "latencyMs": count,
+                "latencyJitterMs": count,
+                "errorRate": share,
+                "errorStatus": {"anyOf": [{"const": 0}, {"type": "integer", "minimum": 400, "maximum": 599}]},
+                "dropRate": share,
+                "rateLimit": {"type": "boolean"},
+                "seed": count,
+            },
+            "additionalProperties": false,
+            "example": {"errorRate": 0.5, "errorStatus": 503},
+        }),
+    );
     m.insert(
         "ClockAdvance".into(),
         json!({
@@ -262,7 +282,25 @@ fn core_schemas() -> Map<String, Value> {
 /// The core's refinements.
 fn core_extras() -> Vec<Extra> {
     let bool_flag = json!({"type": "boolean"});
+    let string = json!({"type": "string"});
+    let count = json!({"type": "integer", "minimum": 0, "maximum": u64::MAX});
     vec![
+        extra(
+            "GET",
+            "/__admin/requests",
+            json!({"parameters": [
+                query("method", false, string.clone(), "Only this HTTP method"),
+                query("pathPrefix", false, string.clone(), "Only paths starting with this"),
+                query("status", false, json!({"type": "integer", "minimum": 0, "maximum": 65535}), "Only this status"),
+                query("since", false, string.clone(), "Only at or after this time (RFC 3339 or epoch millis)"),
+                query("until", false, string.clone(), "Only before this time"),
+                query("scenario", false, string.clone(), "Only requests this scenario decided"),
+                query("unknownRoute", false, json!({"type": "boolean"}), "Only requests no route matched"),
+                query("afterSeq", false, count.clone(), "Only entries after this sequence number"),
+                query("seq", false, count.clone(), "Only this entry"),
+                query("limit", false, count, "At most this many, newest first"),
+            ]}),
+        ),
         extra(
             "POST",
             "/__admin/reset",

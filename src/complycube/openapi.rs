@@ -2,11 +2,14 @@
 
 use serde_json::{Map, Value, json};
 
+use super::capture;
 use super::check_options;
 use super::check_type::{CheckType, Needs};
 use super::checks::{REDACTABLE, REDACTABLE_IMAGES, REJECTION_REASONS};
 use super::clients::{INCORPORATION_TYPES, METADATA_MAX_KEYS};
 use super::flow::{self, FLOW_CHECK_TYPES, LANGUAGES};
+use super::flow_complete::OUTCOMES;
+use super::live_videos::CHALLENGE_TYPES;
 use super::validate::{IMAGE_MAX_BYTES, IMAGE_MIN_BYTES, USPS_STATES};
 use super::{addresses::ADDRESS_TYPES, documents, webhook::EVENTS};
 use crate::config::Config;
@@ -89,18 +92,18 @@ const ROUTES: &[Route] = &[
     r("GET", "/v1/teamMembers/{id}", TAG, "Get a team member", None, J(200, "Object")),
     r("GET", "/v1/auditLogs", TAG, "List the key's audit log (filters resourceType, resourceId, clientId, trigger, action, memberId)", None, J(200, "Page")),
     r("GET", "/v1/auditLogs/{id}", TAG, "Get an audit log entry with its diff", None, J(200, "Object")),
-    r("POST", "/__admin/complycube/liveVideos", ADMIN, "Create a ComplyCube live video (ComplyCube has no public create)", Some("Object"), J(200, "Object")),
-    r("POST", "/__admin/complycube/checks", ADMIN, "Run a ComplyCube check as a workflow session does (eid_check, device_intelligence_check are workflow-only)", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/complycube/liveVideos", ADMIN, "Create a ComplyCube live video (ComplyCube has no public create)", Some("LiveVideoInput"), J(200, "Object")),
+    r("POST", "/__admin/complycube/checks", ADMIN, "Run a ComplyCube check as a workflow session does (eid_check, device_intelligence_check are workflow-only)", Some("AnyCheckInput"), J(200, "Object")),
     r("GET", "/__admin/complycube/clients", ADMIN, "Console: search clients (?q= name, email, external id or id)", None, J(200, "Object")),
     r("GET", "/__admin/complycube/clients/{id}", ADMIN, "Console: a client with everything it owns", None, J(200, "Object")),
     r("GET", "/__admin/complycube/checks", ADMIN, "Console: recent checks (?status=, ?outcome=)", None, J(200, "Object")),
     r("GET", "/__admin/complycube/checks/{id}", ADMIN, "Console: a check with its scenario, timeline and deliveries", None, J(200, "Object")),
     r("POST", "/__admin/complycube/checks/complete-pending", ADMIN, "Move the clock so every pending check completes now", None, J(200, "Object")),
     r("GET", "/__admin/complycube/webhooks", ADMIN, "Console: the tenant's webhooks", None, J(200, "Object")),
-    r("POST", "/__admin/complycube/workflowSessions", ADMIN, "Start a ComplyCube workflow session as a capture SDK does (clientId, workflowTemplateId?, checkTypes?, documentType?, issuingCountry?)", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/complycube/workflowSessions", ADMIN, "Start a ComplyCube workflow session as a capture SDK does (clientId, workflowTemplateId?, checkTypes?, documentType?, issuingCountry?)", Some("WorkflowStart"), J(200, "Object")),
     r("GET", "/__admin/flow/{id}", ADMIN, "The hosted Flow page a redirectUrl points at (its random id is the credential; no key needed)", None, J(200, "Object")),
     r("GET", "/__admin/complycube/flow/sessions/{id}", ADMIN, "A hosted Flow session as the sandbox keeps it", None, J(200, "Object")),
-    r("POST", "/__admin/complycube/flow/sessions/{id}/complete", ADMIN, "Complete a hosted Flow session as the client would (outcome?, checkTypes?, documentType?, issuingCountry?) → {redirectUrl: successUrl, …}", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/complycube/flow/sessions/{id}/complete", ADMIN, "Complete a hosted Flow session as the client would (outcome?, checkTypes?, documentType?, issuingCountry?) → {redirectUrl: successUrl, …}", Some("FlowFinish"), J(200, "Object")),
     r("POST", "/__admin/complycube/flow/sessions/{id}/cancel", ADMIN, "Cancel a hosted Flow session as the client would → {redirectUrl: cancelUrl, …}", None, J(200, "Object")),
 ];
 
@@ -693,6 +696,49 @@ fn schemas(config: &Config) -> Map<String, Value> {
     put(
         "FlowSession",
         open(json!({"redirectUrl": string}), &["redirectUrl"]),
+    );
+    let check_types =
+        json!({"type": ["array", "null"], "minItems": 1, "items": one_of(&CheckType::NAMES)});
+    put(
+        "FlowFinish",
+        json!({"type": "object", "properties": {
+            "outcome": nullable(one_of(OUTCOMES)),
+            "checkTypes": check_types,
+            "documentType": nullable(one_of(capture::DOCUMENT_TYPES)),
+            "issuingCountry": nullable(alpha2()),
+        }, "example": {"outcome": "clear"}}),
+    );
+    put(
+        "WorkflowStart",
+        json!({"type": "object", "properties": {
+            "clientId": text(),
+            "workflowTemplateId": any_string(),
+            "checkTypes": check_types,
+            "documentType": nullable(one_of(capture::DOCUMENT_TYPES)),
+            "issuingCountry": nullable(alpha2()),
+        }, "required": ["clientId"], "example": {"clientId": "000000000000000000000000", "checkTypes": ["eid_check"]}}),
+    );
+    put(
+        "LiveVideoInput",
+        json!({"type": "object", "properties": {
+            "clientId": text(),
+            "language": nullable(text()),
+            "challenges": {"type": ["array", "null"], "items": {
+                "type": "object",
+                "properties": {"type": one_of(CHALLENGE_TYPES), "value": {"type": "array", "minItems": 1, "items": {"type": "string"}}},
+                "required": ["type", "value"],
+            }},
+        }, "required": ["clientId"], "example": {"clientId": "000000000000000000000000", "language": "en"}}),
+    );
+    let all: Vec<Value> = CheckType::ALL.iter().map(|k| check_branch(*k)).collect();
+    put(
+        "AnyCheckInput",
+        json!({
+            "description": "Any check type, as a workflow session runs it (eid_check and device_intelligence_check included).",
+            "oneOf": all,
+            "discriminator": {"propertyName": "type"},
+            "example": {"clientId": "000000000000000000000000", "type": "eid_check"},
+        }),
     );
     put(
         "WorkflowSession",

@@ -39,9 +39,9 @@ const ROUTES: &[Route] = &[
     r("POST", "/v2/face-recognition/search-active-user", TAG, "1:N search for an active user", Some("SearchActiveUser"), J(200, "VerifikEnvelope")),
     r("POST", "/v2/face-recognition/verify", TAG, "1:1 verify against an enrolled person → {match}", Some("VerifyInput"), J(200, "VerifikEnvelope")),
     r("POST", "/v2/face-recognition/detect", TAG, "Detect faces → {faces, face_count} (or the legacy array)", Some("DetectInput"), J(200, "VerifikEnvelope")),
-    r("POST", "/__admin/verifik/tokens/expire", ADMIN, "Make a Verifik token answer 403", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/verifik/tokens/expire", ADMIN, "Make a Verifik token answer 403", Some("TokenTarget"), J(200, "Object")),
     r("GET", "/__admin/verifik/calls", ADMIN, "The token's recent face-recognition calls with scores and decisions", None, J(200, "Object")),
-    r("POST", "/__admin/verifik/tokens/unexpire", ADMIN, "Lift a Verifik token's expiry", Some("Object"), J(200, "Object")),
+    r("POST", "/__admin/verifik/tokens/unexpire", ADMIN, "Lift a Verifik token's expiry", Some("TokenTarget"), J(200, "Object")),
 ];
 
 pub(crate) static PART: Part = Part {
