@@ -405,3 +405,24 @@ async fn list_clients(
     });
     Ok(axum::Json(ListResponse::new(&q, page.0, page.1)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body;
+
+    proptest::proptest! {
+        /// Whatever a client sends as a body, a refusal is ComplyCube's
+        /// 4xx `{type, message, param?}`.
+        #[test]
+        fn any_bad_body_is_a_complycube_error(bytes in crate::arbitrary::body()) {
+            if let Err(e) = body::parse_json::<ClientInput>(&bytes) {
+                let e = ApiError::from(e);
+                proptest::prop_assert!(e.status.is_client_error());
+                proptest::prop_assert!(["invalid_request", "request_too_large"].contains(&e.kind.as_str()));
+                proptest::prop_assert!(!e.message.is_empty());
+                proptest::prop_assert!(e.param.as_deref().is_none_or(|p| !p.is_empty()));
+            }
+        }
+    }
+}
