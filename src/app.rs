@@ -120,7 +120,7 @@ pub fn build(config: Config) -> Result<AppState, String> {
 fn router(state: &AppState) -> Router {
     let core = &state.core;
     let parts: Vec<&openapi::Part> = state.vendors.iter().map(|v| v.openapi()).collect();
-    let document = Arc::new(openapi::document(&parts));
+    let document = Arc::new(openapi::document(&parts, &core.config));
     let mut app = Router::new()
         .route(
             "/metrics",

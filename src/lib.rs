@@ -28,6 +28,7 @@ mod clock;
 mod console;
 mod core;
 mod delivery;
+mod docs;
 mod faults;
 mod fixtures;
 mod idle;

@@ -187,6 +187,7 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
                 .post(faults::put_faults)
                 .delete(faults::clear_faults),
         )
+        .merge(crate::docs::routes())
         .with_state(core)
 }
 

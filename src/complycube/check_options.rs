@@ -258,3 +258,35 @@ pub(crate) fn validate(kind: CheckType, options: &Map<String, Value>) -> Result<
     }
     Ok(())
 }
+
+/// The JSON Schema of the `options` [`validate`] enforces for `kind`: what
+/// `/openapi.json` says each check type accepts. Undocumented keys stay open.
+pub(crate) fn schema(kind: CheckType) -> Value {
+    use serde_json::json;
+    let boolean = json!({"type": "boolean"});
+    let list =
+        |allowed: Vec<&str>| json!({"type": "array", "items": {"type": "string", "enum": allowed}});
+    let props = match kind {
+        CheckType::Identity => json!({
+            "enableEnrolledFaces": boolean,
+            "enableSpecimenMatching": boolean,
+            "enableVpnDetection": boolean,
+        }),
+        CheckType::Document => json!({
+            "analysisCoverage": list(ANALYSIS_COVERAGE.to_vec()),
+            "minimumPermittedAge": {"type": "number", "minimum": 0, "maximum": 150},
+            "clientDataValidation": boolean,
+        }),
+        CheckType::StandardScreening | CheckType::ExtensiveScreening => json!({
+            "screeningClassification": list(SCREENING_CLASSIFICATIONS.iter().map(|c| c.0).collect()),
+            "screeningNameSearchMode": {"type": "string", "enum": NAME_SEARCH_MODES},
+            "screeningListsScope": {"type": "object", "properties": {
+                "mode": {"type": "string"},
+                "lists": {"type": "array", "items": {"type": "string"}},
+            }},
+        }),
+        CheckType::MultiBureau => json!({"twoPlusTwo": boolean}),
+        _ => json!({}),
+    };
+    json!({"type": "object", "properties": props})
+}

@@ -31,7 +31,7 @@ pub(crate) fn routes() -> Router<Api> {
         )
 }
 
-const INCORPORATION_TYPES: &[&str] = &[
+pub(crate) const INCORPORATION_TYPES: &[&str] = &[
     "sole_proprietorship",
     "private_limited_company",
     "public_limited_company",

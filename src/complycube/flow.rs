@@ -33,12 +33,12 @@ pub(crate) const FLOW_CHECK_TYPES: &[&str] = &[
     "age_estimation_check",
 ];
 
-const LANGUAGES: &[&str] = &[
+pub(crate) const LANGUAGES: &[&str] = &[
     "en", "ar", "de", "es", "fr", "hi", "hk", "id", "it", "ja", "ko", "nl", "no", "pl", "pt", "sv",
     "th", "vi", "zh",
 ];
 
-const DOCUMENT_TYPES: &[&str] = &[
+pub(crate) const DOCUMENT_TYPES: &[&str] = &[
     "passport",
     "driving_license",
     "residence_permit",

@@ -37,7 +37,7 @@ pub(crate) fn admin_routes() -> Router<Api> {
     Router::new().route("/complycube/liveVideos", post(seed_live_video))
 }
 
-const CHALLENGE_TYPES: &[&str] = &["voice", "actions"];
+pub(crate) const CHALLENGE_TYPES: &[&str] = &["voice", "actions"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

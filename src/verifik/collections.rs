@@ -69,7 +69,7 @@ fn data(v: Value) -> Response {
     (StatusCode::OK, axum::Json(json!({"data": v}))).into_response()
 }
 
-fn fields() -> Vec<Field> {
+pub(super) fn fields() -> Vec<Field> {
     vec![
         Field::required("name", Kind::Str),
         Field::optional("description", Kind::Str),

@@ -37,7 +37,7 @@ pub(crate) fn routes() -> Router<Api> {
     Router::new().route("/face-recognition/detect", post(detect))
 }
 
-fn fields() -> Vec<Field> {
+pub(super) fn fields() -> Vec<Field> {
     vec![
         Field::required("image", Kind::Str),
         Field::optional("return_landmarks", Kind::Bool),

@@ -35,7 +35,7 @@ pub(crate) const MAX_IMAGES: usize = 3;
 
 const GENDERS: &[&str] = &["M", "F"];
 
-fn fields() -> Vec<Field> {
+pub(super) fn fields() -> Vec<Field> {
     vec![
         Field::required("name", Kind::Str),
         Field::required("images", Kind::StrArray),
@@ -165,7 +165,7 @@ async fn create_person(
     }
 }
 
-fn liveness_fields() -> Vec<Field> {
+pub(super) fn liveness_fields() -> Vec<Field> {
     vec![
         Field::required("name", Kind::Str),
         Field::required("images", Kind::StrArray),

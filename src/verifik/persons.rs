@@ -30,7 +30,7 @@ pub(crate) fn routes() -> Router<Api> {
         )
 }
 
-const STATUSES: &[&str] = &["active", "inactive", "pending"];
+pub(super) const STATUSES: &[&str] = &["active", "inactive", "pending"];
 
 /// The query's pairs (repeated keys kept), or Verifik's 409 for a query
 /// that does not parse.
@@ -182,7 +182,7 @@ async fn get_person(
     Ok(ok(now, data))
 }
 
-fn update_fields() -> Vec<Field> {
+pub(super) fn update_fields() -> Vec<Field> {
     vec![
         Field::optional("name", Kind::Str),
         Field::optional("images", Kind::StrArray),

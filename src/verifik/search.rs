@@ -30,7 +30,7 @@ use crate::number::js_value;
 use crate::scenario::{self, Effect};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Search {
+pub(super) enum Search {
     Faces,
     Crops,
     LiveFace,
@@ -74,7 +74,7 @@ impl Search {
         }
     }
 
-    fn fields(self) -> Vec<Field> {
+    pub(super) fn fields(self) -> Vec<Field> {
         let search_mode = Field::required("search_mode", Kind::Enum(SEARCH_MODE));
         let collection = Field::optional("collection_id", Kind::Str);
         let max_results = Field::optional(

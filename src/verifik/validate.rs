@@ -238,6 +238,68 @@ pub(crate) fn strings<'a>(body: &Fields<'a>, name: &str) -> Vec<&'a str> {
     }
 }
 
+/// Base64 image text as `image::sha256` decodes it: standard or URL-safe
+/// alphabet, at least [`super::image::MIN_BASE64_CHARS`] characters, padded
+/// or not, with a canonical last symbol. Anything else is Verifik's 412.
+pub(crate) fn image_schema() -> Value {
+    let groups = super::image::MIN_BASE64_CHARS / 4;
+    let alt = |a: &str| {
+        format!("(?:[{a}]{{4}}){{{groups},}}(?:[{a}][AQgw](?:==)?|[{a}]{{2}}[AEIMQUYcgkosw048]=?)?")
+    };
+    serde_json::json!({
+        "type": "string",
+        "contentEncoding": "base64",
+        "pattern": format!("^(?:{}|{})$", alt("A-Za-z0-9+/"), alt("A-Za-z0-9_-")),
+    })
+}
+
+/// The JSON Schema of what [`check_fields`] accepts for `fields`: Joi's
+/// types, ranges and enums, numbers and booleans as strings too (Joi's
+/// `convert`), unknown fields allowed. Fields named in `images` hold
+/// base64 images.
+pub(crate) fn schema(fields: &[Field], images: &[&str]) -> Value {
+    use serde_json::json;
+    let text = json!({"type": "string", "minLength": 1});
+    let mut props = serde_json::Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        let item = if images.contains(&f.name) {
+            image_schema()
+        } else {
+            text.clone()
+        };
+        let s = match f.kind {
+            Kind::Str => item,
+            Kind::StrArray => json!({"type": "array", "minItems": 1, "items": item}),
+            Kind::StrOrArray => {
+                json!({"anyOf": [item, {"type": "array", "minItems": 1, "items": item}]})
+            }
+            Kind::StrList => json!({"type": "array", "items": item}),
+            Kind::Date => json!({"anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "object", "required": ["year", "month", "day"], "description": "Numbers (or numeric text) making a real date"},
+            ]}),
+            Kind::Num { min, max } => json!({"anyOf": [
+                {"type": "number", "minimum": min, "maximum": max},
+                {"type": "string", "pattern": "^\\s*[-+]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?\\s*$", "description": "A number as text, in range"},
+            ]}),
+            Kind::Enum(allowed) => json!({"type": "string", "enum": allowed}),
+            Kind::Bool => {
+                json!({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false"]}]})
+            }
+        };
+        props.insert(f.name.to_owned(), s);
+        if f.required {
+            required.push(f.name);
+        }
+    }
+    let mut s = json!({"type": "object", "properties": props});
+    if !required.is_empty() {
+        s["required"] = json!(required);
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

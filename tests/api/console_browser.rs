@@ -1,10 +1,11 @@
 //! The QA console and the hosted Flow page end to end in a real headless
 //! Chromium, driven by Playwright for Python (`tests/browser/console_flow.py`,
-//! `tests/browser/flow_page.py`).
+//! `tests/browser/flow_page.py`; the Flow page's app side is the official
+//! ComplyCube Python SDK).
 //!
-//! Playwright is installed from PyPI into a venv under the cargo target
-//! directory (`tests/browser/requirements.txt`), as the SDK flows install
-//! the SDKs; it drives Debian's `chromium` (never a downloaded browser
+//! Playwright and the SDK are installed from PyPI into a venv under the cargo
+//! target directory (`tests/browser/requirements.txt`), as the SDK flows
+//! install the SDKs; it drives Debian's `chromium` (never a downloaded browser
 //! build). When Chromium is missing the test installs it with apt-get if it
 //! runs as root, and fails with what to do otherwise. Screenshots of the
 //! main pages land in `target/console-screenshots/` and `target/flow-screenshots/`.
@@ -12,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::helpers::{TestApp, spawn_app, spawn_with};
+use crate::helpers::{TestApp, spawn_with};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -67,7 +68,7 @@ fn chromium() -> PathBuf {
     path
 }
 
-/// A venv with the pinned Playwright, installed once.
+/// A venv with the pinned Playwright and ComplyCube SDK, installed once.
 fn python_with_playwright() -> PathBuf {
     let venv = target_dir().join("browser-venv");
     let requirements = repo().join("tests/browser/requirements.txt");
@@ -142,7 +143,8 @@ async fn browse(script: &str, app: &TestApp, shots: &Path) -> serde_json::Value 
 
 #[tokio::test]
 async fn a_tester_completes_and_cancels_hosted_flows_in_the_browser() {
-    let app = spawn_app().await;
+    // Checks take a minute of sandbox time, so the script's clock call decides.
+    let app = spawn_with(|c| c.completion_delay_ms = 60_000).await;
     let shots = target_dir().join("flow-screenshots");
     let summary = browse("flow_page.py", &app, &shots).await;
     assert_eq!(summary["ok"], true, "{summary}");
@@ -160,6 +162,29 @@ async fn a_tester_completes_and_cancels_hosted_flows_in_the_browser() {
     );
     let checks = flow["checkIds"].as_array().expect("checkIds");
     assert_eq!(checks.len(), 2, "{flow}");
+    // The same checks, as the SDK read them after the browser came back:
+    // pending, then complete once the clock moved on.
+    assert_eq!(
+        summary["statusBeforeClock"],
+        serde_json::json!(["pending", "pending"]),
+        "{summary}"
+    );
+    let mut seen: Vec<&str> = ["document_check", "identity_check"]
+        .iter()
+        .map(|kind| {
+            let check = &summary["checks"][kind];
+            assert_eq!(
+                (check["status"].as_str(), check["outcome"].as_str()),
+                (Some("complete"), Some("attention")),
+                "{kind} through the SDK: {summary}"
+            );
+            check["id"].as_str().expect("check id")
+        })
+        .collect();
+    let mut created: Vec<&str> = checks.iter().filter_map(|id| id.as_str()).collect();
+    seen.sort_unstable();
+    created.sort_unstable();
+    assert_eq!(seen, created, "{summary}");
     for id in checks {
         let (s, check) = app
             .get(&format!("/v1/checks/{}", id.as_str().unwrap()))
@@ -174,6 +199,11 @@ async fn a_tester_completes_and_cancels_hosted_flows_in_the_browser() {
             "{check}"
         );
     }
+    // Every delivery passed the SDK's EventVerifier (the script fails otherwise).
+    assert!(
+        summary["verifiedDeliveries"].as_u64() > Some(0),
+        "{summary}"
+    );
     let events = summary["events"].as_array().expect("events");
     for event in [
         "document.created",
@@ -198,6 +228,11 @@ async fn a_tester_completes_and_cancels_hosted_flows_in_the_browser() {
         .expect("workflow session");
     let (_, session) = app.get(&format!("/v1/workflowSessions/{wf}")).await;
     assert_eq!(session["status"], "cancelled", "{session}");
+    assert_eq!(
+        summary["workflowSession"],
+        serde_json::json!({"id": wf, "status": "cancelled"}),
+        "the SDK's view of the workflow session"
+    );
 
     // The app saw the browser come back to each return URL, and the dark theme showed.
     assert_eq!(

@@ -6,6 +6,7 @@ mod admin;
 mod architecture;
 mod catalog;
 mod complycube_check_keys;
+
 mod complycube_check_rules;
 mod complycube_check_types;
 mod complycube_checks;
@@ -19,6 +20,7 @@ mod complycube_tools;
 mod console_browser;
 mod console_data;
 mod console_pages;
+mod contract;
 mod crash;
 mod durable;
 mod durable_sessions;

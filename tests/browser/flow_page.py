@@ -1,24 +1,32 @@
 """The hosted Flow page in a real headless Chromium, as a tester goes through it.
 
-Creates a client and a check-driven Flow session (document and identity
-checks) through the public API, with successUrl and cancelUrl on a small
-local "app". In the browser: opens the redirectUrl, gives consent, picks a
-driving licence, has a too-small file refused before it is sent, uploads the
-front and a selfie (the back stays the sandbox's sample), chooses the outcome
-`attention`, completes and lands on the app's success page. Then over HTTP:
-the document's front and the live photo are the uploaded bytes, the back is
-the sample the page showed, and the webhook events arrive. A second session
-(a workflow, dark theme, French) is cancelled and lands on the cancel page;
-the first one's link now shows a clear "complete" page. Any JavaScript
-console error or uncaught exception fails the run.
+The app side is the official ComplyCube Python SDK (complycube 1.1.8,
+unmodified, pointed at the sandbox as an integrator would): it registers the
+app's webhook, creates a client and a check-driven Flow session (document and
+identity checks) with successUrl and cancelUrl on a small local "app". In the
+browser: opens the redirectUrl, gives consent, picks a driving licence, has a
+too-small file refused before it is sent, uploads the front and a selfie (the
+back stays the sandbox's sample), chooses the outcome `attention`, completes
+and lands on the app's success page. Then through the SDK: the document's
+front and the live photo are the uploaded bytes, the back is the sample the
+page showed, both checks are pending until the sandbox's clock is moved on
+through the admin API and then complete as `attention`, and every webhook
+delivery the app received passes the SDK's EventVerifier. A second session (a
+workflow, dark theme, French) is cancelled and lands on the cancel page, and
+the SDK sees its workflow session cancelled; the first one's link now shows a
+clear "complete" page. Any JavaScript console error or uncaught exception
+fails the run.
 
 Environment: BASE_URL (the sandbox), API_KEY (a fresh tenant), SHOTS_DIR,
 CHROMIUM (the browser binary). Prints one JSON summary line at the end
-(the sessions' ids, for the Rust side to check over HTTP).
+(the sessions' ids and what the SDK saw, for the Rust side to check over
+HTTP).
 """
 
 import base64
+import contextlib
 import http.server
+import io
 import json
 import os
 import struct
@@ -28,6 +36,8 @@ import time
 import urllib.request
 import zlib
 
+import complycube
+from complycube.eventverifier import EventVerifier
 from playwright.sync_api import expect, sync_playwright
 
 BASE = os.environ["BASE_URL"].rstrip("/")
@@ -37,25 +47,35 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 20_000
 TEMPLATE = "68566be2a37a78622f4f7be3"
 
+# The SDK hard-codes the live API; an integrator redirects it before building a client.
+complycube._base_url = BASE + "/v1"
+cc = complycube.ComplyCubeClient(api_key=KEY)
 
-def api(method, path, body=None, key=KEY):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(BASE + path, data=data, method=method)
-    req.add_header("Authorization", key)
-    if body is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as res:
-            raw = res.read()
-            return res.status, (json.loads(raw) if raw else None)
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, (json.loads(raw) if raw else None)
+
+def admin(path):
+    """A state-changing admin call (the sandbox's own API, which no SDK knows)."""
+    req = urllib.request.Request(BASE + path, data=b"{}", method="POST")
+    req.add_header("Authorization", KEY)
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=10) as res:
+        return json.loads(res.read())
 
 
 def raw(path):
+    """A file the Flow page serves (not an API resource)."""
     with urllib.request.urlopen(BASE + path, timeout=10) as res:
         return res.read()
+
+
+def verified(secret, body, signature):
+    """The event, if the SDK's EventVerifier accepts the delivery's signature."""
+    # The SDK prints both signatures; keep stdout for the summary.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return EventVerifier(secret).construct_event(body, signature)
+
+
+def image_bytes(image):
+    return base64.b64decode(image.data)
 
 
 def png(width, height, seed):
@@ -81,7 +101,7 @@ class App(http.server.BaseHTTPRequestHandler):
     """The integrating app: its return pages and its webhook endpoint."""
 
     visits = []
-    events = []
+    deliveries = []
 
     def do_GET(self):
         if self.path == "/favicon.ico":
@@ -99,7 +119,7 @@ class App(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        App.events.append(json.loads(body)["type"])
+        App.deliveries.append((body, self.headers.get("ComplyCube-Signature", "")))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -114,25 +134,22 @@ def main():
     threading.Thread(target=app.serve_forever, daemon=True).start()
     here = f"http://127.0.0.1:{app.server_address[1]}"
 
-    s, hook = api("POST", "/v1/webhooks", {"url": here + "/hook", "events": ["*"]})
-    assert s == 200, hook
-    s, client = api("POST", "/v1/clients", {
-        "type": "person", "email": "ada@example.com",
-        "personDetails": {"firstName": "Ada", "lastName": "Lovelace", "dob": "1990-12-10", "nationality": "GB"},
-    })
-    assert s == 200, client
-    s, flow = api("POST", "/v1/flow/sessions", {
-        "clientId": client["id"], "checkTypes": ["document_check", "identity_check"],
-        "successUrl": here + "/ok?from=flow", "cancelUrl": here + "/cancel?from=flow",
-    })
-    assert s == 200, flow
-    first = flow["redirectUrl"]
-    s, flow = api("POST", "/v1/flow/sessions", {
-        "clientId": client["id"], "workflowTemplateId": TEMPLATE, "theme": "dark", "language": "fr",
-        "successUrl": here + "/ok?from=workflow", "cancelUrl": here + "/cancel?from=workflow",
-    })
-    assert s == 200, flow
-    second = flow["redirectUrl"]
+    hook = cc.webhooks.create(here + "/hook", True, ["*"])
+    assert hook.secret, hook
+    client = cc.clients.create(
+        type="person", email="ada@example.com",
+        personDetails={"firstName": "Ada", "lastName": "Lovelace", "dob": "1990-12-10", "nationality": "GB"},
+    )
+    assert client.entity_name == "Ada Lovelace", client
+    first = cc.flow.create(
+        clientId=client.id, checkTypes=["document_check", "identity_check"],
+        successUrl=here + "/ok?from=flow", cancelUrl=here + "/cancel?from=flow",
+    ).redirect_url
+    assert first.startswith(BASE + "/__admin/flow/"), first
+    second = cc.flow.create(
+        clientId=client.id, workflowTemplateId=TEMPLATE, theme="dark", language="fr",
+        successUrl=here + "/ok?from=workflow", cancelUrl=here + "/cancel?from=workflow",
+    ).redirect_url
 
     front = png(260, 170, 5)
     selfie = png(200, 200, 6)
@@ -203,24 +220,40 @@ def main():
         expect(page.get_by_role("heading", name="Back in the app")).to_be_visible()
         summary["first"] = first.rsplit("/", 1)[1]
 
-        # What the page stored, over HTTP: the uploads and the sample back.
-        s, docs = api("GET", f"/v1/documents?clientId={client['id']}")
-        assert s == 200 and docs["totalItems"] == 1, docs
-        doc = docs["items"][0]
-        assert doc["type"] == "driving_license", doc
-        s, got = api("GET", f"/v1/documents/{doc['id']}/download/front")
-        assert base64.b64decode(got["data"]) == front, "the front is not the uploaded file"
-        s, got = api("GET", f"/v1/documents/{doc['id']}/download/back")
-        assert base64.b64decode(got["data"]) == raw(first.replace(BASE, "") + "/samples/back"), "the back is not the sample"
-        s, photos = api("GET", f"/v1/livePhotos?clientId={client['id']}")
-        s, got = api("GET", f"/v1/livePhotos/{photos['items'][0]['id']}/download")
-        assert base64.b64decode(got["data"]) == selfie, "the live photo is not the uploaded selfie"
+        # What the page stored, through the SDK: the uploads and the sample back.
+        docs = cc.documents.list(client.id)
+        assert docs.total_items == 1, docs
+        doc = docs.items[0]
+        assert doc.type == "driving_license", doc
+        assert image_bytes(cc.documents.download(doc.id, "front")) == front, "the front is not the uploaded file"
+        back = raw(first.replace(BASE, "") + "/samples/back")
+        assert image_bytes(cc.documents.download(doc.id, "back")) == back, "the back is not the sample"
+        photos = cc.livephotos.list(client.id)
+        assert photos.total_items == 1, photos
+        assert image_bytes(cc.livephotos.download(photos.items[0].id)) == selfie, "the live photo is not the uploaded selfie"
 
-        # The webhook events reach the app.
+        # The checks the page created, through the SDK: both complete as attention.
+        # Checks take sandbox time (the Rust side sets the delay): pending until the clock moves on.
+        checks = cc.checks.list(clientId=client.id)
+        assert checks.total_items == 2, checks
+        summary["statusBeforeClock"] = sorted(cc.checks.get(c.id).status for c in checks.items)
+        admin("/__admin/complycube/checks/complete-pending")
+        summary["checks"] = {}
+        for c in checks.items:
+            check = cc.checks.get(c.id)
+            assert (check.status, check.result.outcome) == ("complete", "attention"), check
+            summary["checks"][check.type] = {"id": check.id, "status": check.status, "outcome": check.result.outcome}
+
+        # The webhook events reach the app, each signed as the SDK verifies.
+        def attention_events():
+            return sum(json.loads(body)["type"] == "check.completed.attention" for body, _ in App.deliveries)
+
         deadline = time.time() + 15
-        while time.time() < deadline and App.events.count("check.completed.attention") < 2:
+        while time.time() < deadline and attention_events() < 2:
             time.sleep(0.2)
-        summary["events"] = sorted(set(App.events))
+        events = [verified(hook.secret, body, signature) for body, signature in list(App.deliveries)]
+        summary["events"] = sorted({e.type for e in events})
+        summary["verifiedDeliveries"] = len(events)
 
         # The link again: a clear page, not the form.
         page.goto(first)
@@ -239,17 +272,20 @@ def main():
         page.get_by_role("button", name="Cancel verification").click()
         expect(page).to_have_url(here + "/cancel?from=workflow")
         summary["second"] = second.rsplit("/", 1)[1]
+        sessions = cc.workflow_sessions.list(clientId=client.id)
+        assert sessions.total_items == 1, sessions
+        assert sessions.items[0].status == "cancelled", sessions
+        summary["workflowSession"] = {"id": sessions.items[0].id, "status": sessions.items[0].status}
 
         # Phone-sized: the page does not scroll sideways.
-        s, flow = api("POST", "/v1/flow/sessions", {
-            "clientId": client["id"], "checkTypes": ["identity_check"],
-            "successUrl": here + "/ok", "cancelUrl": here + "/cancel",
-        })
+        phone_flow = cc.flow.create(
+            clientId=client.id, checkTypes=["identity_check"], successUrl=here + "/ok", cancelUrl=here + "/cancel",
+        ).redirect_url
         phone = context.new_page()
         phone.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
         phone.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
         phone.set_viewport_size({"width": 390, "height": 844})
-        phone.goto(flow["redirectUrl"])
+        phone.goto(phone_flow)
         expect(phone.get_by_role("heading", name="Verify your identity")).to_be_visible()
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the phone page scrolls sideways: {width}px"

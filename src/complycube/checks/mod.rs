@@ -3,6 +3,8 @@
 mod create;
 mod review;
 
+pub(crate) use review::{REDACTABLE, REDACTABLE_IMAGES, REJECTION_REASONS};
+
 pub(crate) use create::{CheckInput, Created, create_with};
 
 use std::collections::HashMap;

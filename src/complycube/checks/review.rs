@@ -96,7 +96,7 @@ pub(super) struct ValidateInput {
     user_supplied_data: Option<serde_json::Map<String, Value>>,
 }
 
-const REJECTION_REASONS: &[&str] = &[
+pub(crate) const REJECTION_REASONS: &[&str] = &[
     "document_appears_fake",
     "document_has_expired",
     "document_is_specimen",
@@ -200,7 +200,7 @@ pub(super) async fn validate_check(
     Ok(axum::Json(json!({ "outcome": result })))
 }
 
-const REDACTABLE: &[&str] = &[
+pub(crate) const REDACTABLE: &[&str] = &[
     "address",
     "birthPlace",
     "dob",
@@ -221,7 +221,7 @@ const REDACTABLE: &[&str] = &[
     "taxIdentificationNumber",
 ];
 
-const REDACTABLE_IMAGES: &[&str] = &[
+pub(crate) const REDACTABLE_IMAGES: &[&str] = &[
     "all",
     "front",
     "back",
