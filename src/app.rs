@@ -51,7 +51,10 @@ fn vendors(config: &Config, durable: &Arc<Durable>) -> Vec<Arc<dyn Vendor>> {
 /// (an invalid fixture is an error naming the file), creates the stores and
 /// imports `--seed` documents. Every refusal is one line naming its cause.
 pub fn build(config: Config) -> Result<AppState, String> {
-    let (durable, records) = Durable::open(&config.store)?;
+    let (durable, records) = Durable::open(
+        &config.store,
+        std::time::Duration::from_secs(config.store_wait_secs),
+    )?;
     let durable = Arc::new(durable);
     let vendors = vendors(&config, &durable);
     let vocabularies: Vec<_> = vendors.iter().map(|v| v.vocabulary()).collect();
@@ -87,10 +90,10 @@ pub fn build(config: Config) -> Result<AppState, String> {
         faults: Faults::durable(faults::Profile::from_config(&config), durable.clone()),
         durable,
         stopping: tokio::sync::watch::channel(false).0,
+        restored: std::sync::Mutex::default(),
         config,
     };
-    if let crate::config::StoreSpec::Sqlite(path) = &core.config.store {
-        let name = path.display();
+    if let Some(name) = core.durable.status().path {
         core.restore(&records)
             .map_err(|why| format!("{name}: {why}"))?;
     }
@@ -185,6 +188,23 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
         .spawn(&mut set, state.core.clone(), |c| (&c.clocks, &c.metrics));
     for v in state.vendors.iter() {
         v.start(&state.core, &mut set);
+    }
+    if state.core.durable.shared() {
+        // Other replicas' changes reach memory between requests too: on
+        // their announcement, and at least every second.
+        let core = state.core.clone();
+        set.spawn(async move {
+            loop {
+                let _ = tokio::time::timeout(
+                    std::time::Duration::from_secs(1),
+                    core.durable.announced(),
+                )
+                .await;
+                if let Err(e) = core.catch_up().await {
+                    tracing::debug!(error = %e, "cannot catch up with the shared store");
+                }
+            }
+        });
     }
     set
 }

@@ -49,6 +49,8 @@ pub(crate) trait TenantData: Send + Sync {
     /// Puts stored records (all of this part's kinds, in the order they
     /// were first written) back into memory: at startup and on import.
     fn restore(&self, records: &[&Record], ctx: &RestoreContext<'_>) -> Result<(), String>;
+    /// Forgets one record another replica deleted.
+    fn forget(&self, tenant: &str, kind: &str, id: &str);
     /// Every record one tenant holds, as the durable store writes them.
     fn export(&self, tenant: &str) -> Vec<Record>;
     /// Whether the tenant already holds a record with this kind and id.

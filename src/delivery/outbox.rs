@@ -511,8 +511,18 @@ impl TenantData for Outbox {
                 let Some(d) = stored::restore(r, &mut events, vendor)? else {
                     continue;
                 };
-                inner.seq += 1;
-                let seq = inner.seq;
+                // Another replica's change to a delivery replaces it in place.
+                let known = inner
+                    .tenants
+                    .get(&r.tenant)
+                    .and_then(|tb| tb.by_id.get(&d.id).copied());
+                let seq = match known {
+                    Some(seq) => seq,
+                    None => {
+                        inner.seq += 1;
+                        inner.seq
+                    }
+                };
                 if d.state == DeliveryState::Pending {
                     due.push((
                         r.tenant.clone(),
@@ -530,6 +540,20 @@ impl TenantData for Outbox {
         }
         self.bump();
         Ok(())
+    }
+
+    fn forget(&self, tenant: &str, _: &str, id: &str) {
+        let Some(id) = crate::ids::ObjectId::parse(id) else {
+            return;
+        };
+        let mut inner = self.lock();
+        if let Some(tb) = inner.tenants.get_mut(tenant) {
+            if let Some(seq) = tb.by_id.remove(&id) {
+                tb.rows.remove(&seq);
+            }
+        }
+        drop(inner);
+        self.bump();
     }
 
     /// Deliveries are history, not tenant data: exports leave them out.

@@ -217,6 +217,16 @@ impl TenantData for ArmedSet {
         Ok(())
     }
 
+    fn forget(&self, tenant: &str, _: &str, id: &str) {
+        let mut inner = self.lock();
+        if let Some(list) = inner.tenants.get_mut(tenant) {
+            list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(id));
+            if list.is_empty() {
+                inner.tenants.remove(tenant);
+            }
+        }
+    }
+
     fn export(&self, tenant: &str) -> Vec<Record> {
         self.lock()
             .tenants
