@@ -190,6 +190,17 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
         v.start(&state.core, &mut set);
     }
     if state.core.durable.shared() {
+        // A new leader delivers what the outbox holds pending.
+        let core = state.core.clone();
+        set.spawn(async move {
+            loop {
+                core.durable.promoted().await;
+                if let Err(e) = core.catch_up().await {
+                    tracing::warn!(error = %e, "cannot catch up with the shared store");
+                }
+                core.outbox.resume_pending();
+            }
+        });
         // Other replicas' changes reach memory between requests too: on
         // their announcement, and at least every second.
         let core = state.core.clone();

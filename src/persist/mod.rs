@@ -225,6 +225,10 @@ pub(crate) struct StoreStatus {
     /// Whether the database answers (shared stores only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) connected: Option<bool>,
+    /// Whether this replica raises due events and delivers webhooks
+    /// (shared stores only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) leader: Option<bool>,
 }
 
 enum Backend {
@@ -323,6 +327,33 @@ impl Durable {
         Ok(())
     }
 
+    /// Whether this replica raises due events and delivers webhooks: the
+    /// one leader among replicas sharing a store; always, unshared.
+    pub(crate) fn leads(&self) -> bool {
+        match &self.backend {
+            Backend::Postgres(pg) => *pg.leader.borrow(),
+            _ => true,
+        }
+    }
+
+    /// Resolves when this replica becomes the leader (never unshared:
+    /// an unshared store leads from the start).
+    pub(crate) async fn promoted(&self) {
+        let Backend::Postgres(pg) = &self.backend else {
+            return std::future::pending().await;
+        };
+        let mut rx = pg.leader.clone();
+        rx.mark_unchanged();
+        loop {
+            if rx.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+            if *rx.borrow_and_update() {
+                return;
+            }
+        }
+    }
+
     /// Resolves when another replica announces a change newer than what
     /// this one applied (never for unshared stores).
     pub(crate) async fn announced(&self) {
@@ -372,7 +403,11 @@ impl Durable {
     }
 
     pub(crate) fn status(&self) -> StoreStatus {
-        lock(&self.status).clone()
+        let mut s = lock(&self.status).clone();
+        if self.shared() {
+            s.leader = Some(self.leads());
+        }
+        s
     }
 }
 

@@ -1,6 +1,8 @@
 //! Replicas sharing one PostgreSQL: the sandbox binary started as several
 //! processes on one database, seen only through their HTTP APIs.
 
+use std::collections::{HashMap, HashSet};
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -8,6 +10,7 @@ use crate::durable::app_for;
 use crate::helpers::TestApp;
 use crate::pg::Postgres;
 use crate::process::{Sandbox, debug_bin};
+use crate::webhooks::Receiver;
 
 async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
     let (s, v) = app.json(method, path, body.as_ref()).await;
@@ -298,4 +301,136 @@ async fn a_replica_without_its_database_answers_503_and_recovers() {
     assert_eq!(list["totalItems"], 2, "{list}");
     let health = ok(&app, Method::GET, "/__admin/health", None).await;
     assert_eq!(health["store"]["connected"], true, "{health}");
+}
+
+/// The `check.completed` events received: (event id, check id).
+fn completed(rx: &Receiver) -> Vec<(String, String)> {
+    rx.received()
+        .iter()
+        .map(|r| r.json())
+        .filter(|e| e["type"] == "check.completed")
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap_or("").to_owned(),
+                e["payload"]["id"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Waits until `rx` has `check.completed` events for every check of `ids`.
+async fn until_completed(rx: &Receiver, ids: &HashSet<String>) {
+    for _ in 0..1200 {
+        let got: HashSet<String> = completed(rx).into_iter().map(|(_, c)| c).collect();
+        if ids.is_subset(&got) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let got: HashSet<String> = completed(rx).into_iter().map(|(_, c)| c).collect();
+    panic!(
+        "{} of {} checks never delivered",
+        ids.difference(&got).count(),
+        ids.len()
+    );
+}
+
+/// Waits until `app`'s replica says it leads.
+async fn until_leader(app: &TestApp) {
+    for _ in 0..100 {
+        let h = ok(app, Method::GET, "/__admin/health", None).await;
+        if h["store"]["leader"] == true {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never became the leader");
+}
+
+/// Creates `n` screening checks on `client`, alternating between the apps.
+async fn checks(apps: &[&TestApp], client: &str, n: usize) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for i in 0..n {
+        let via = apps[i % apps.len()];
+        let c = ok(
+            via,
+            Method::POST,
+            "/v1/checks",
+            Some(json!({"clientId": client, "type": "standard_screening_check"})),
+        )
+        .await;
+        ids.insert(c["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+#[tokio::test]
+async fn a_thousand_checks_over_two_replicas_raise_a_thousand_events_once() {
+    let Some(pg) = Postgres::start() else { return };
+    let key = "test_pg_events";
+    let rx = Receiver::start().await;
+    let (a_proc, b_proc) = (replica(&pg, &[]), replica(&pg, &[]));
+    let (a, b) = (app_for(&a_proc, key), app_for(&b_proc, key));
+    ok(
+        &a,
+        Method::POST,
+        "/v1/webhooks",
+        Some(json!({"url": rx.url, "events": ["check.completed"]})),
+    )
+    .await;
+    let client = ok(&b, Method::POST, "/v1/clients", Some(person())).await;
+    let ids = checks(&[&a, &b], client["id"].as_str().unwrap(), 1000).await;
+    until_completed(&rx, &ids).await;
+    // Anything raised twice would have arrived by now.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let got = completed(&rx);
+    let events: HashSet<&String> = got.iter().map(|(e, _)| e).collect();
+    let checks: HashSet<&String> = got.iter().map(|(_, c)| c).collect();
+    assert_eq!((got.len(), events.len(), checks.len()), (1000, 1000, 1000));
+}
+
+#[tokio::test]
+async fn killing_the_leader_mid_delivery_loses_no_event() {
+    let Some(pg) = Postgres::start() else { return };
+    let key = "test_pg_failover";
+    let rx = Receiver::start().await;
+    // Slow receiver: deliveries are in flight when the leader dies.
+    rx.state
+        .delay_ms
+        .store(20, std::sync::atomic::Ordering::SeqCst);
+    let a_proc = replica(&pg, &["--webhook-concurrency", "2"]);
+    let a = app_for(&a_proc, key);
+    until_leader(&a).await;
+    let b_proc = replica(&pg, &["--webhook-concurrency", "2"]);
+    let b = app_for(&b_proc, key);
+    ok(
+        &b,
+        Method::POST,
+        "/v1/webhooks",
+        Some(json!({"url": rx.url, "events": ["check.completed"]})),
+    )
+    .await;
+    let client = ok(&a, Method::POST, "/v1/clients", Some(person())).await;
+    let ids = checks(&[&a, &b], client["id"].as_str().unwrap(), 200).await;
+    let before = completed(&rx).len();
+    a_proc.kill9();
+    assert!(
+        before < 200,
+        "the leader was killed mid-delivery ({before} delivered)"
+    );
+    until_leader(&b).await;
+    until_completed(&rx, &ids).await;
+    let got = completed(&rx);
+    let per_check = got
+        .iter()
+        .fold(HashMap::<&str, HashSet<&str>>::new(), |mut m, (e, c)| {
+            m.entry(c).or_default().insert(e);
+            m
+        });
+    let again = per_check.values().filter(|e| e.len() > 1).count();
+    eprintln!(
+        "{} deliveries for {} checks; {again} checks raised again after the kill",
+        got.len(),
+        ids.len()
+    );
 }

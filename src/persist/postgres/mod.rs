@@ -7,6 +7,7 @@
 //! `NOTIFY`) and the reader ([`sync`]: the change log since a sequence
 //! number, `LISTEN`). Both reconnect after the database comes back.
 
+mod lease;
 mod schema;
 mod sync;
 mod writer;
@@ -38,6 +39,8 @@ pub(super) struct Postgres {
     reads: Mutex<Option<mpsc::UnboundedSender<(i64, Read)>>>,
     /// The newest change sequence number announced by `NOTIFY`.
     pub(super) announced: watch::Receiver<i64>,
+    /// Whether this replica is the leader.
+    pub(super) leader: watch::Receiver<bool>,
     /// The change sequence number this replica has applied up to.
     pub(super) applied: AtomicI64,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -169,6 +172,7 @@ pub(super) fn open(
     let (jobs_tx, jobs_rx) = mpsc::unbounded_channel::<Job>();
     let (reads_tx, reads_rx) = mpsc::unbounded_channel::<(i64, Read)>();
     let (announce_tx, announced) = watch::channel(0i64);
+    let (leader_tx, leader) = watch::channel(false);
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(Vec<Record>, i64), String>>();
     let thread = std::thread::Builder::new()
         .name("kyc-sandbox-postgres".into())
@@ -225,8 +229,10 @@ pub(super) fn open(
                     announce_tx,
                     status.clone(),
                 ));
+                let lease = tokio::spawn(lease::run(config.clone(), leader_tx));
                 write_loop(config, writer, jobs_rx, status, origin).await;
                 reader.abort();
+                lease.abort();
             });
         })
         .map_err(|e| fail(format!("cannot start the store thread: {e}")))?;
@@ -239,6 +245,7 @@ pub(super) fn open(
             jobs: Mutex::new(Some(jobs_tx)),
             reads: Mutex::new(Some(reads_tx)),
             announced,
+            leader,
             applied: AtomicI64::new(head),
             thread: Mutex::new(Some(thread)),
         },
