@@ -33,6 +33,14 @@ pub(crate) struct RestoreContext<'a> {
     pub(crate) scenarios: &'a Restored,
 }
 
+impl RestoreContext<'static> {
+    /// For records that refer to no stored scenario.
+    pub(crate) fn none() -> Self {
+        static NONE: std::sync::LazyLock<Restored> = std::sync::LazyLock::new(Restored::default);
+        RestoreContext { scenarios: &NONE }
+    }
+}
+
 /// What one holder keeps for each tenant: the tenant and counts by kind
 /// (`("clients", 3)`), for the console's tenant picker.
 pub(crate) type Census = Vec<(String, Vec<(&'static str, usize)>)>;

@@ -46,6 +46,18 @@ pub(crate) enum Change {
         kind: &'static str,
         owner: String,
     },
+    /// One use of a record counting down its uses (an armed scenario):
+    /// becomes `after` (or is deleted when `None`) only if the stored
+    /// record still has `before` uses left; otherwise the batch fails with
+    /// [`CommitError::conflict`] and nothing of it is written. Only a
+    /// shared store can see the difference.
+    Consume {
+        tenant: String,
+        kind: &'static str,
+        id: String,
+        before: u32,
+        after: Option<Record>,
+    },
     /// Every record of one tenant (a tenant reset).
     DeleteTenant(String),
     /// Every record (a reset of everything).
@@ -137,6 +149,19 @@ impl Batch {
 /// Why a batch was not committed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CommitError(pub(crate) String);
+
+impl CommitError {
+    const CONFLICT: &str = "another replica changed the record first";
+
+    /// A [`Change::Consume`] lost a race with another replica.
+    pub(crate) fn conflict() -> Self {
+        CommitError(Self::CONFLICT.into())
+    }
+
+    pub(crate) fn is_conflict(&self) -> bool {
+        self.0 == Self::CONFLICT
+    }
+}
 
 impl fmt::Display for CommitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -388,6 +413,20 @@ impl Durable {
             Backend::Memory => Ack::done(),
             Backend::Sqlite(w) => w.submit(batch.changes),
             Backend::Postgres(pg) => pg.submit(batch.changes),
+        }
+    }
+
+    /// One record as the shared store holds it now (`None`: not there);
+    /// unshared stores have nothing newer than memory.
+    pub(crate) async fn read(
+        &self,
+        tenant: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<Record>, String> {
+        match &self.backend {
+            Backend::Postgres(pg) => pg.read(tenant, kind, id).await,
+            _ => Err("the store is not shared".into()),
         }
     }
 

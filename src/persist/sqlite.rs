@@ -271,6 +271,26 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
                     } => {
                         delete_owned.execute(params![tenant, kind, owner])?;
                     }
+                    // One writer: nothing can have changed it meanwhile.
+                    Change::Consume { after: Some(r), .. } => {
+                        put.execute(params![
+                            r.tenant,
+                            r.kind,
+                            r.id,
+                            r.owner,
+                            r.body,
+                            r.data.as_deref()
+                        ])?;
+                    }
+                    Change::Consume {
+                        tenant,
+                        kind,
+                        id,
+                        after: None,
+                        ..
+                    } => {
+                        delete.execute(params![tenant, kind, id])?;
+                    }
                     Change::DeleteTenant(tenant) => {
                         delete_tenant.execute(params![tenant])?;
                     }

@@ -434,3 +434,40 @@ async fn killing_the_leader_mid_delivery_loses_no_event() {
         ids.len()
     );
 }
+
+#[tokio::test]
+async fn an_arm_for_three_is_used_exactly_three_times_across_replicas() {
+    let Some(pg) = Postgres::start() else { return };
+    let key = "test_pg_armed";
+    let (a_proc, b_proc) = (replica(&pg, &[]), replica(&pg, &[]));
+    let (a, b) = (app_for(&a_proc, key), app_for(&b_proc, key));
+    let client = ok(&a, Method::POST, "/v1/clients", Some(person())).await;
+    let client = client["id"].as_str().unwrap().to_owned();
+    ok(
+        &b,
+        Method::POST,
+        "/__admin/scenarios",
+        Some(json!({"name":"attention","times":3})),
+    )
+    .await;
+    let body = json!({"clientId": client, "type": "standard_screening_check"});
+    let requests = (0..24).map(|i| {
+        let via = if i % 2 == 0 { &a } else { &b };
+        let body = body.clone();
+        async move { ok(via, Method::POST, "/v1/checks", Some(body)).await }
+    });
+    let created = futures_util::future::join_all(requests).await;
+    let mut outcomes = HashMap::<String, usize>::new();
+    for c in created {
+        let path = format!("/v1/checks/{}", c["id"].as_str().unwrap());
+        let got = ok(&a, Method::GET, &path, None).await;
+        *outcomes
+            .entry(got["result"]["outcome"].as_str().unwrap_or("").to_owned())
+            .or_default() += 1;
+    }
+    assert_eq!(outcomes.get("attention"), Some(&3), "{outcomes:?}");
+    for app in [&a, &b] {
+        let armed = ok(app, Method::GET, "/__admin/scenarios", None).await;
+        assert_eq!(armed["armed"], json!([]), "{armed}");
+    }
+}

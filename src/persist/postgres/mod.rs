@@ -31,12 +31,21 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Most batches one transaction groups.
 const GROUP_MAX: usize = 1024;
 
-pub(super) type Read = oneshot::Sender<Result<Fetched, String>>;
+/// What the reader is asked.
+pub(super) enum Request {
+    /// Other replicas' changes after a sequence number.
+    Since(i64, oneshot::Sender<Result<Fetched, String>>),
+    /// One record as stored now.
+    Record {
+        key: (String, String, String),
+        reply: oneshot::Sender<Result<Option<Record>, String>>,
+    },
+}
 
 /// The handle the rest of the sandbox holds.
 pub(super) struct Postgres {
     jobs: Mutex<Option<mpsc::UnboundedSender<Job>>>,
-    reads: Mutex<Option<mpsc::UnboundedSender<(i64, Read)>>>,
+    reads: Mutex<Option<mpsc::UnboundedSender<Request>>>,
     /// The newest change sequence number announced by `NOTIFY`.
     pub(super) announced: watch::Receiver<i64>,
     /// Whether this replica is the leader.
@@ -62,14 +71,36 @@ impl Postgres {
     /// What other replicas changed since `since`.
     pub(super) async fn fetch(&self, since: i64) -> Result<Fetched, String> {
         let (tx, rx) = oneshot::channel();
-        let sent = lock(&self.reads)
-            .as_ref()
-            .is_some_and(|r| r.send((since, tx)).is_ok());
-        if !sent {
-            return Err("the store reader stopped".into());
-        }
+        self.ask(Request::Since(since, tx))?;
         rx.await
             .unwrap_or_else(|_| Err("the store reader stopped".into()))
+    }
+
+    /// One record as stored now.
+    pub(super) async fn read(
+        &self,
+        tenant: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<Record>, String> {
+        let (tx, rx) = oneshot::channel();
+        self.ask(Request::Record {
+            key: (tenant.to_owned(), kind.to_owned(), id.to_owned()),
+            reply: tx,
+        })?;
+        rx.await
+            .unwrap_or_else(|_| Err("the store reader stopped".into()))
+    }
+
+    fn ask(&self, request: Request) -> Result<(), String> {
+        let sent = lock(&self.reads)
+            .as_ref()
+            .is_some_and(|r| r.send(request).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            Err("the store reader stopped".into())
+        }
     }
 }
 
@@ -170,7 +201,7 @@ pub(super) fn open(
     config.connect_timeout(CONNECT_TIMEOUT);
     let origin = uuid::Uuid::new_v4().simple().to_string();
     let (jobs_tx, jobs_rx) = mpsc::unbounded_channel::<Job>();
-    let (reads_tx, reads_rx) = mpsc::unbounded_channel::<(i64, Read)>();
+    let (reads_tx, reads_rx) = mpsc::unbounded_channel::<Request>();
     let (announce_tx, announced) = watch::channel(0i64);
     let (leader_tx, leader) = watch::channel(false);
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(Vec<Record>, i64), String>>();
@@ -290,6 +321,7 @@ async fn write_loop(
                 }
             };
         }
+        let mut lost = Vec::new();
         let result = match conn.as_mut() {
             None => Err(CommitError("the database is unreachable".into())),
             Some(c) => match tokio::time::timeout(
@@ -298,7 +330,10 @@ async fn write_loop(
             )
             .await
             {
-                Ok(Ok(_head)) => Ok(()),
+                Ok(Ok(l)) => {
+                    lost = l;
+                    Ok(())
+                }
                 Ok(Err(e)) => Err(CommitError(describe(&e))),
                 Err(_) => {
                     // The connection is in an unknown state: start afresh.
@@ -323,8 +358,13 @@ async fn write_loop(
                 }
             }
         }
-        for (_, done) in jobs {
-            let _ = done.send(result.clone());
+        for (i, (_, done)) in jobs.into_iter().enumerate() {
+            let answer = if result.is_ok() && lost.contains(&i) {
+                Err(CommitError::conflict())
+            } else {
+                result.clone()
+            };
+            let _ = done.send(answer);
         }
     }
 }

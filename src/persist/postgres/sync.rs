@@ -10,7 +10,7 @@ use tokio_postgres::{AsyncMessage, Client, IsolationLevel, Row};
 use std::sync::{Arc, Mutex};
 
 use super::super::{Applied, Fetched, Record, StoreStatus, lock};
-use super::{IO_TIMEOUT, Read, connect, describe};
+use super::{IO_TIMEOUT, Request, connect, describe};
 
 /// Most changes one fetch returns; the next fetch continues.
 const FETCH_MAX: i64 = 5_000;
@@ -151,30 +151,68 @@ async fn fetch(
 /// the writers' announcements; reconnects when the database comes back.
 pub(super) async fn serve(
     config: tokio_postgres::Config,
-    mut requests: mpsc::UnboundedReceiver<(i64, Read)>,
+    mut requests: mpsc::UnboundedReceiver<Request>,
     origin: String,
     announce: watch::Sender<i64>,
     status: Arc<Mutex<StoreStatus>>,
 ) {
     let mut client: Option<Client> = None;
-    while let Some((since, reply)) = requests.recv().await {
+    while let Some(request) = requests.recv().await {
         if client.as_ref().is_none_or(Client::is_closed) {
             client = listen(&config, &announce).await.ok();
         }
-        let answer = match client.as_mut() {
-            None => Err("the database is unreachable".to_owned()),
-            Some(c) => match tokio::time::timeout(IO_TIMEOUT, fetch(c, since, &origin)).await {
-                Ok(Ok(f)) => Ok(f),
-                Ok(Err(e)) => Err(describe(&e)),
-                Err(_) => {
-                    client = None;
-                    Err("the database did not answer in time".to_owned())
-                }
-            },
+        let Some(c) = client.as_mut() else {
+            lock(&status).connected = Some(false);
+            let down = "the database is unreachable".to_owned();
+            match request {
+                Request::Since(_, reply) => drop(reply.send(Err(down))),
+                Request::Record { reply, .. } => drop(reply.send(Err(down))),
+            }
+            continue;
         };
-        lock(&status).connected = Some(answer.is_ok());
-        let _ = reply.send(answer);
+        let ok = match request {
+            Request::Since(since, reply) => {
+                let answer = within(fetch(c, since, &origin)).await;
+                let ok = answer.is_ok();
+                let _ = reply.send(answer);
+                ok
+            }
+            Request::Record { key, reply } => {
+                let answer = within(read_one(c, &key)).await;
+                let ok = answer.is_ok();
+                let _ = reply.send(answer);
+                ok
+            }
+        };
+        if !ok {
+            client = None;
+        }
+        lock(&status).connected = Some(ok);
     }
+}
+
+async fn within<T>(
+    f: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(IO_TIMEOUT, f).await {
+        Ok(Ok(x)) => Ok(x),
+        Ok(Err(e)) => Err(describe(&e)),
+        Err(_) => Err("the database did not answer in time".to_owned()),
+    }
+}
+
+async fn read_one(
+    client: &Client,
+    (tenant, kind, id): &(String, String, String),
+) -> Result<Option<Record>, tokio_postgres::Error> {
+    let row = client
+        .query_opt(
+            "SELECT tenant, kind, id, owner, body, data FROM kyc_records
+             WHERE tenant = $1 AND kind = $2 AND id = $3",
+            &[tenant, kind, id],
+        )
+        .await?;
+    Ok(row.map(|r| record(&r, 0)))
 }
 
 /// A reader connection listening on `kyc_changes`.

@@ -30,6 +30,8 @@ pub(super) struct Conn {
     reset_tenant: Statement,
     reset_all: Statement,
     notify: Statement,
+    consume: Statement,
+    consume_last: Statement,
     trim: Statement,
     /// The head the change log was last trimmed at.
     trimmed: i64,
@@ -90,6 +92,31 @@ impl Conn {
                     "SELECT pg_notify('kyc_changes', max(seq)::text), max(seq) FROM kyc_changes",
                 )
                 .await?,
+            consume: client
+                .prepare(
+                    "WITH u AS (
+                        UPDATE kyc_records
+                        SET body = $5, seq = nextval('kyc_changes_seq_seq'), origin = $6
+                        WHERE tenant = $1 AND kind = $2 AND id = $3
+                          AND (convert_from(body, 'UTF8')::jsonb ->> 'remaining')::bigint = $4
+                        RETURNING seq, tenant, kind, id
+                    )
+                    INSERT INTO kyc_changes (seq, tenant, kind, id, op, origin)
+                    SELECT seq, tenant, kind, id, 'put', $6 FROM u",
+                )
+                .await?,
+            consume_last: client
+                .prepare(
+                    "WITH d AS (
+                        DELETE FROM kyc_records
+                        WHERE tenant = $1 AND kind = $2 AND id = $3
+                          AND (convert_from(body, 'UTF8')::jsonb ->> 'remaining')::bigint = $4
+                        RETURNING tenant, kind, id
+                    )
+                    INSERT INTO kyc_changes (tenant, kind, id, op, origin)
+                    SELECT tenant, kind, id, 'delete', $5 FROM d",
+                )
+                .await?,
             trim: client
                 .prepare("DELETE FROM kyc_changes WHERE seq < $1")
                 .await?,
@@ -99,12 +126,14 @@ impl Conn {
     }
 
     /// Commits every change of `groups`, in order, as one transaction;
-    /// answers the last change's sequence number.
+    /// answers the groups whose [`Change::Consume`] lost its race (their
+    /// other changes are kept out: a consuming batch holds nothing else).
     pub(super) async fn commit<'a>(
         &mut self,
         groups: impl Iterator<Item = &'a [Change]>,
         origin: &str,
-    ) -> Result<i64, tokio_postgres::Error> {
+    ) -> Result<Vec<usize>, tokio_postgres::Error> {
+        let mut lost = Vec::new();
         let tx = self.client.transaction().await?;
         tx.execute(&self.lock, &[&WRITE_LOCK]).await?;
         let mut run: Vec<&Record> = Vec::new();
@@ -129,7 +158,7 @@ impl Conn {
                 }
             };
         }
-        for changes in groups {
+        for (group, changes) in groups.enumerate() {
             for change in changes {
                 match change {
                     Change::Put(r) => {
@@ -154,6 +183,35 @@ impl Conn {
                         tx.execute(&self.delete_owned, &[tenant, kind, owner, &origin])
                             .await?;
                     }
+                    Change::Consume {
+                        tenant,
+                        kind,
+                        id,
+                        before,
+                        after,
+                    } => {
+                        flush!();
+                        let before = i64::from(*before);
+                        let n = match after {
+                            Some(r) => {
+                                tx.execute(
+                                    &self.consume,
+                                    &[tenant, kind, id, &before, &r.body, &origin],
+                                )
+                                .await?
+                            }
+                            None => {
+                                tx.execute(
+                                    &self.consume_last,
+                                    &[tenant, kind, id, &before, &origin],
+                                )
+                                .await?
+                            }
+                        };
+                        if n == 0 {
+                            lost.push(group);
+                        }
+                    }
                     Change::DeleteTenant(tenant) => {
                         flush!();
                         tx.execute(&self.reset_tenant, &[tenant, &origin]).await?;
@@ -177,6 +235,6 @@ impl Conn {
         if trim {
             self.trimmed = head;
         }
-        Ok(head)
+        Ok(lost)
     }
 }
