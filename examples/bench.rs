@@ -83,6 +83,11 @@ struct Args {
     /// layer switched off in turn, as server CPU-µs per request.
     #[arg(long)]
     layers: bool,
+    /// Instead of the full run: W1 and W2 aggregate throughput and p99 for
+    /// one instance in memory, then one and two replicas on this
+    /// PostgreSQL (`postgres://…`; each replica gets half the connections).
+    #[arg(long)]
+    replicas: Option<String>,
     /// Internal: serve the baseline on this port, routes from --routes.
     #[arg(long, hide = true)]
     serve_baseline: Option<u16>,
@@ -131,7 +136,9 @@ fn main() -> Result<(), String> {
             Duration::from_secs(2)
         },
     };
-    let result = if args.layers {
+    let result = if let Some(url) = &args.replicas {
+        rt.block_on(run_replicas(&args, &ctx, url))
+    } else if args.layers {
         rt.block_on(run_layers(&args, &ctx))
     } else if args.storage {
         rt.block_on(run_storage(&args, &ctx))
@@ -1895,6 +1902,104 @@ const LAYERS: &[Layer] = &[
         env: &[],
     },
 ];
+
+/// W1 and W2 against one instance in memory, then one and two replicas on
+/// one PostgreSQL: aggregate req/s and p99 over every replica.
+async fn run_replicas(args: &Args, ctx: &Ctx, url: &str) -> Result<(), String> {
+    print_header("replicas on PostgreSQL", args, ctx);
+    let (measure, warmup) = (ctx.measure, ctx.warmup);
+    println!(
+        "| workload | conns | setup | req/s | p50 ms | p99 ms | errors | req/s vs memory |\n|---|---:|---|---:|---:|---:|---:|---:|"
+    );
+    for &c in &args.conns {
+        for key in ["W1", "W2"] {
+            let mut memory_rps = 0.0;
+            for (label, n, flags) in [
+                ("memory, 1 instance", 1, ["--store", "memory"]),
+                ("postgres, 1 replica", 1, ["--store", url]),
+                ("postgres, 2 replicas", 2, ["--store", url]),
+            ] {
+                let mut servers = Vec::new();
+                for _ in 0..n {
+                    servers.push(ctx.sandbox(&flags, &[]).await?);
+                }
+                let p = if key == "W1" {
+                    w1_get_check(&servers[0].base).await?
+                } else {
+                    w2_post_check(&servers[0].base).await?
+                };
+                let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+                let st = load_spread(&bases, &p.req, c, warmup, measure).await;
+                drop(servers);
+                if n == 1 && flags[1] == "memory" {
+                    memory_rps = st.rps;
+                }
+                println!(
+                    "| {} | {c} | {label} | {} | {:.2} | {:.2} | {} | {:.2}× |",
+                    p.name,
+                    thousands(st.rps),
+                    st.p50_ms,
+                    st.p99_ms,
+                    st.errors,
+                    if memory_rps > 0.0 {
+                        st.rps / memory_rps
+                    } else {
+                        0.0
+                    },
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`load`] over several servers: connection `i` goes to `bases[i % n]`.
+async fn load_spread(
+    bases: &[String],
+    req: &Req,
+    conns: usize,
+    warmup: Duration,
+    measure: Duration,
+) -> Stats {
+    let start = Instant::now();
+    let from = start + warmup;
+    let until = from + measure;
+    let mut tasks = Vec::with_capacity(conns);
+    for i in 0..conns {
+        let base = bases[i % bases.len()].clone();
+        let req = req.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = http_client();
+            let mut lat = Vec::with_capacity(4096);
+            let mut errors = 0usize;
+            loop {
+                let t0 = Instant::now();
+                if t0 >= until {
+                    break;
+                }
+                let ok = matches!(send(&client, &base, &req).await, Ok((s, _)) if req.ok(s));
+                let t1 = Instant::now();
+                if t0 >= from && t1 <= until {
+                    if ok {
+                        lat.push((t1 - t0).as_micros() as u32);
+                    } else {
+                        errors += 1;
+                    }
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((lat, e)) = t.await {
+            all.extend(lat);
+            errors += e;
+        }
+    }
+    stats(all, errors, measure)
+}
 
 /// W1 and W2 in memory and SQLite mode, and what SQLite costs at startup
 /// and on disk.

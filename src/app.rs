@@ -51,7 +51,10 @@ fn vendors(config: &Config, durable: &Arc<Durable>) -> Vec<Arc<dyn Vendor>> {
 /// (an invalid fixture is an error naming the file), creates the stores and
 /// imports `--seed` documents. Every refusal is one line naming its cause.
 pub fn build(config: Config) -> Result<AppState, String> {
-    let (durable, records) = Durable::open(&config.store)?;
+    let (durable, records) = Durable::open(
+        &config.store,
+        std::time::Duration::from_secs(config.store_wait_secs),
+    )?;
     let durable = Arc::new(durable);
     let vendors = vendors(&config, &durable);
     let vocabularies: Vec<_> = vendors.iter().map(|v| v.vocabulary()).collect();
@@ -90,10 +93,10 @@ pub fn build(config: Config) -> Result<AppState, String> {
         durable,
         idle: crate::idle::Idle::new(config.tenant_idle_ttl.0),
         stopping: tokio::sync::watch::channel(false).0,
+        restored: std::sync::Mutex::default(),
         config,
     };
-    if let crate::config::StoreSpec::Sqlite(path) = &core.config.store {
-        let name = path.display();
+    if let Some(name) = core.durable.status().path {
         core.restore(&records)
             .map_err(|why| format!("{name}: {why}"))?;
     }
@@ -196,6 +199,34 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
         v.start(&state.core, &mut set);
     }
     set.spawn(state.core.clone().sweep_idle());
+    if state.core.durable.shared() {
+        // A new leader delivers what the outbox holds pending.
+        let core = state.core.clone();
+        set.spawn(async move {
+            loop {
+                core.durable.promoted().await;
+                if let Err(e) = core.catch_up().await {
+                    tracing::warn!(error = %e, "cannot catch up with the shared store");
+                }
+                core.outbox.resume_pending();
+            }
+        });
+        // Other replicas' changes reach memory between requests too: on
+        // their announcement, and at least every second.
+        let core = state.core.clone();
+        set.spawn(async move {
+            loop {
+                let _ = tokio::time::timeout(
+                    std::time::Duration::from_secs(1),
+                    core.durable.announced(),
+                )
+                .await;
+                if let Err(e) = core.catch_up().await {
+                    tracing::debug!(error = %e, "cannot catch up with the shared store");
+                }
+            }
+        });
+    }
     set
 }
 

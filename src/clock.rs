@@ -230,6 +230,10 @@ impl TenantData for Clocks {
         Ok(())
     }
 
+    fn forget(&self, tenant: &str, _: &str, _: &str) {
+        self.reset(tenant);
+    }
+
     fn export(&self, tenant: &str) -> Vec<Record> {
         self.lock()
             .get(tenant)

@@ -266,10 +266,15 @@ pub struct Config {
     #[arg(long, env = "KYC_SANDBOX_FIXTURES_POLL_MS", default_value_t = 500)]
     pub fixtures_poll_ms: u64,
 
-    /// Where state lives: `memory` (lost on exit; fastest) or `sqlite:PATH`
-    /// (every acknowledged change survives a restart or a crash).
+    /// Where state lives: `memory` (lost on exit; fastest), `sqlite:PATH`
+    /// (every acknowledged change survives a restart or a crash) or
+    /// `postgres://…` (shared by every replica pointed at the same database).
     #[arg(long, env = "KYC_SANDBOX_STORE", default_value = "memory")]
     pub store: StoreSpec,
+
+    /// How long startup waits for the PostgreSQL store to accept connections, in seconds.
+    #[arg(long, env = "KYC_SANDBOX_STORE_WAIT_SECS", default_value_t = 30)]
+    pub store_wait_secs: u64,
 
     /// A tenant export to import at startup into the tenant it names,
     /// replacing what that tenant held (repeatable; comma-separated in the
@@ -285,6 +290,8 @@ pub enum StoreSpec {
     Memory,
     /// An SQLite file (created when missing).
     Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (`postgres://user:password@host:port/db`).
+    Postgres(String),
 }
 
 impl std::str::FromStr for StoreSpec {
@@ -295,12 +302,15 @@ impl std::str::FromStr for StoreSpec {
         if s.eq_ignore_ascii_case("memory") {
             return Ok(StoreSpec::Memory);
         }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(StoreSpec::Postgres(s.to_owned()));
+        }
         match s.split_once(':') {
             Some((scheme, path)) if scheme.eq_ignore_ascii_case("sqlite") && !path.is_empty() => {
                 Ok(StoreSpec::Sqlite(PathBuf::from(path)))
             }
             _ => Err(format!(
-                "'{s}' is not a store: use 'memory' or 'sqlite:PATH'"
+                "'{s}' is not a store: use 'memory', 'sqlite:PATH' or 'postgres://…'"
             )),
         }
     }

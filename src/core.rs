@@ -4,7 +4,7 @@
 //! as a [`TenantData`] handle. It never names a vendor.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::clock::Clocks;
 use crate::config::Config;
@@ -13,7 +13,7 @@ use crate::faults::Faults;
 use crate::fixtures;
 use crate::journal::Journal;
 use crate::metrics::Metrics;
-use crate::persist::{Ack, Change, Durable, Record};
+use crate::persist::{Ack, Applied, Change, Durable, Fetched, Record};
 use crate::scenario::Engine;
 use crate::scenario::stored::{self as stored_scenarios, Restored};
 use crate::tenant::{RestoreContext, TenantData};
@@ -38,6 +38,9 @@ pub(crate) struct Core {
     /// Becomes `true` when the server starts shutting down, so long-lived
     /// streams (the console's live feed) end and let it finish.
     pub(crate) stopping: tokio::sync::watch::Sender<bool>,
+    /// Stored scenarios restored so far: records of other replicas refer to
+    /// scenarios written in earlier changes.
+    pub(crate) restored: Mutex<Restored>,
 }
 
 impl Core {
@@ -103,7 +106,12 @@ impl Core {
     /// Puts stored records back into every part (startup and import).
     /// Scenario records come first: checks refer to them.
     pub(crate) fn restore(&self, records: &[Record]) -> Result<(), String> {
-        let mut scenarios = Restored::default();
+        let refs: Vec<&Record> = records.iter().collect();
+        self.restore_refs(&refs)
+    }
+
+    fn restore_refs(&self, records: &[&Record]) -> Result<(), String> {
+        let mut scenarios = self.restored.lock().unwrap_or_else(|e| e.into_inner());
         for r in records.iter().filter(|r| r.kind == stored_scenarios::KIND) {
             scenarios.add(r, self.scenarios.vocabularies());
         }
@@ -119,7 +127,7 @@ impl Core {
                     r.kind
                 )
             })?;
-            groups.entry(i).or_default().push(r);
+            groups.entry(i).or_default().push(*r);
         }
         let mut order: Vec<usize> = groups.keys().copied().collect();
         order.sort_unstable();
@@ -127,6 +135,72 @@ impl Core {
             parts[i].restore(&groups[&i], &ctx)?;
         }
         Ok(())
+    }
+
+    /// Applies what other replicas changed, in order: puts restore their
+    /// records (runs of puts together, scenarios first), deletes forget them.
+    pub(crate) fn apply(&self, fetched: Fetched) {
+        let items = match fetched {
+            Fetched::Reload { records, .. } => {
+                tracing::info!(
+                    records = records.len(),
+                    "reloading every record from the store"
+                );
+                self.journal.reset_all();
+                for part in self.parts() {
+                    part.reset_all();
+                }
+                self.durable.forget_written();
+                if let Err(e) = self.restore(&records) {
+                    tracing::error!(error = %e, "a record of another replica does not load");
+                }
+                return;
+            }
+            Fetched::Changes { items, .. } => items,
+        };
+        let parts = self.parts();
+        let mut run: Vec<&Record> = Vec::new();
+        let flush = |run: &mut Vec<&Record>| {
+            if !run.is_empty() {
+                if let Err(e) = self.restore_refs(run) {
+                    tracing::error!(error = %e, "a record of another replica does not load");
+                }
+                run.clear();
+            }
+        };
+        for item in &items {
+            match item {
+                Applied::Put(r) => run.push(r),
+                Applied::Delete { tenant, kind, id } => {
+                    flush(&mut run);
+                    if let Some(p) = parts.iter().find(|p| p.owns(kind)) {
+                        p.forget(tenant, kind, id);
+                    }
+                }
+                Applied::Reset(tenant) => {
+                    flush(&mut run);
+                    self.journal.reset(tenant);
+                    for part in &parts {
+                        part.reset_tenant(tenant);
+                    }
+                }
+                Applied::ResetAll => {
+                    flush(&mut run);
+                    self.journal.reset_all();
+                    for part in &parts {
+                        part.reset_all();
+                    }
+                    self.durable.forget_written();
+                }
+            }
+        }
+        flush(&mut run);
+    }
+
+    /// Makes memory reflect every change other replicas committed before
+    /// this call (nothing to do unless the store is shared).
+    pub(crate) async fn catch_up(&self) -> Result<(), String> {
+        self.durable.catch_up(|f| self.apply(f)).await
     }
 
     /// Every record one tenant holds (the outbox's history aside).

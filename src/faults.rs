@@ -339,6 +339,10 @@ impl TenantData for Faults {
         Ok(())
     }
 
+    fn forget(&self, tenant: &str, _: &str, _: &str) {
+        Faults::reset_tenant(self, tenant);
+    }
+
     fn export(&self, tenant: &str) -> Vec<Record> {
         self.lock()
             .get(tenant)

@@ -7,7 +7,8 @@
 //!   read and forgotten, never kept), and journals the answer. Requests
 //!   without a body pass straight through.
 //! - [`RouteService`], around each route (one layer, not one per concern):
-//!   the request span (only built when its level is on), the vendor's faults,
+//!   the request span (only built when its level is on), catching up with
+//!   other replicas (shared stores only), the vendor's faults,
 //!   panic catching in the answering plug-in's envelope, request and scenario
 //!   metrics (counters found once per route, then one atomic add), and the
 //!   per-request log lines at debug (and warn for server errors).
@@ -52,6 +53,9 @@ pub(crate) fn is_under(path: &str, prefix: &str) -> bool {
 /// Who answers a group of routes, and what that changes.
 struct Who {
     answerer: Answerer,
+    /// Whether memory catches up with other replicas before answering
+    /// (vendor and admin routes on a shared store; never health).
+    catch_up: bool,
     /// A vendor's routes: faults apply and errors use its envelope.
     vendor: Option<(Arc<dyn Replies>, bool)>,
 }
@@ -77,6 +81,7 @@ impl RouteLayer {
             core: core.clone(),
             who: Arc::new(Who {
                 answerer,
+                catch_up: core.durable.shared(),
                 vendor: Some((replies, rate_limited)),
             }),
         }
@@ -84,19 +89,20 @@ impl RouteLayer {
 
     /// The admin API's routes.
     pub(crate) fn admin(core: &Arc<Core>) -> Self {
-        Self::plain(core, Answerers::ADMIN)
+        Self::plain(core, Answerers::ADMIN, core.durable.shared())
     }
 
     /// The core's own routes (`/metrics`, `/openapi.json`, unknown paths).
     pub(crate) fn sandbox(core: &Arc<Core>) -> Self {
-        Self::plain(core, Answerers::SANDBOX)
+        Self::plain(core, Answerers::SANDBOX, false)
     }
 
-    fn plain(core: &Arc<Core>, answerer: Answerer) -> Self {
+    fn plain(core: &Arc<Core>, answerer: Answerer, catch_up: bool) -> Self {
         RouteLayer {
             core: core.clone(),
             who: Arc::new(Who {
                 answerer,
+                catch_up,
                 vendor: None,
             }),
         }
@@ -169,6 +175,21 @@ impl Shared {
         };
         out.extensions_mut().extend(parts.extensions);
         out
+    }
+
+    /// The answering plug-in's 503 when the shared store cannot be read.
+    fn unavailable(&self) -> Response {
+        match &self.who.vendor {
+            Some((replies, _)) => replies.status(503),
+            None => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({
+                    "error": "store_unavailable",
+                    "message": "the sandbox cannot reach its database",
+                })),
+            )
+                .into_response(),
+        }
     }
 
     /// The answering plug-in's 500 for a panic.
@@ -245,29 +266,59 @@ where
             writer,
             state: State::Done,
         };
-        let (latency, action) = match &fut.shared.who.vendor {
-            Some((_, rate_limited)) => {
-                let headers = req.headers();
-                let header = headers.get(FAULT_HEADER).and_then(|h| h.to_str().ok());
-                let tenant = tenant_key(headers).unwrap_or("");
-                let plan = fut.shared.core.faults.decide(tenant, header, *rate_limited);
-                (plan.latency, plan.action)
-            }
-            None => (None, Action::Pass),
-        };
-        fut.state = match latency {
-            Some(d) => State::Waiting {
-                sleep: Box::pin(tokio::time::sleep(d)),
-                action,
+        if fut.shared.who.catch_up && !req.uri().path().ends_with("/health") {
+            let core = fut.shared.core.clone();
+            fut.state = State::CatchingUp {
+                sync: Box::pin(async move { core.catch_up().await }),
                 next: Some((self.inner.clone(), req)),
-            },
-            None => fut.act(action, &mut self.inner, req),
-        };
+            };
+            return fut;
+        }
+        fut.state = fut.begin(&mut self.inner, req);
         fut
     }
 }
 
+impl<S> RouteFuture<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone,
+    S::Future: Unpin,
+{
+    /// The vendor's faults: latency, then the action.
+    fn begin(&self, inner: &mut S, req: Request) -> State<S> {
+        let (latency, action) = match &self.shared.who.vendor {
+            Some((_, rate_limited)) => {
+                let headers = req.headers();
+                let header = headers.get(FAULT_HEADER).and_then(|h| h.to_str().ok());
+                let tenant = tenant_key(headers).unwrap_or("");
+                let plan = self
+                    .shared
+                    .core
+                    .faults
+                    .decide(tenant, header, *rate_limited);
+                (plan.latency, plan.action)
+            }
+            None => (None, Action::Pass),
+        };
+        match latency {
+            Some(d) => State::Waiting {
+                sleep: Box::pin(tokio::time::sleep(d)),
+                action,
+                next: Some((inner.clone(), req)),
+            },
+            None => self.act(action, inner, req),
+        }
+    }
+}
+
+type CatchUp = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
 enum State<S: Service<Request>> {
+    /// Applying what other replicas changed, then [`RouteFuture::begin`].
+    CatchingUp {
+        sync: CatchUp,
+        next: Option<(S, Request)>,
+    },
     /// The fault's latency, then its action.
     Waiting {
         sleep: Pin<Box<tokio::time::Sleep>>,
@@ -355,7 +406,7 @@ where
 
 impl<S> Future for RouteFuture<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible> + Unpin,
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Unpin,
     S::Future: Unpin,
 {
     type Output = Result<Response, Infallible>;
@@ -365,6 +416,23 @@ where
         let this = self.get_mut();
         loop {
             match &mut this.state {
+                State::CatchingUp { sync, next } => {
+                    let synced = match sync.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(r) => r,
+                    };
+                    let Some((mut inner, req)) = next.take() else {
+                        this.state = State::Done;
+                        continue;
+                    };
+                    this.state = match synced {
+                        Ok(()) => this.begin(&mut inner, req),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot catch up with the shared store");
+                            State::Answered(this.shared.unavailable())
+                        }
+                    };
+                }
                 State::Waiting {
                     sleep,
                     action,

@@ -66,6 +66,32 @@ impl<T> Table<T> {
         }
     }
 
+    /// Inserts a row, or replaces the row with this id where it stands
+    /// (another replica's change to a row keeps its place in lists).
+    pub(crate) fn upsert(&mut self, id: ObjectId, owner: Option<ObjectId>, value: T) {
+        let Some(&seq) = self.by_id.get(&id) else {
+            return self.insert(id, owner, value);
+        };
+        self.dirty.push(id);
+        let Some(row) = self.rows.get_mut(&seq) else {
+            return;
+        };
+        if row.1 != owner {
+            if let Some(old) = row.1 {
+                if let Some(set) = self.by_owner.get_mut(&old) {
+                    set.remove(&seq);
+                    if set.is_empty() {
+                        self.by_owner.remove(&old);
+                    }
+                }
+            }
+            if let Some(o) = owner {
+                self.by_owner.entry(o).or_default().insert(seq);
+            }
+        }
+        *row = (id, owner, value);
+    }
+
     pub(crate) fn get(&self, id: &ObjectId) -> Option<&T> {
         let seq = self.by_id.get(id)?;
         self.rows.get(seq).map(|r| &r.2)
@@ -231,5 +257,22 @@ mod tests {
         t.remove(&b);
         let _ = t.get(&a);
         assert_eq!(t.take_dirty(), vec![b]);
+    }
+
+    #[test]
+    fn upserts_replace_in_place_and_move_owners() {
+        let mut t = Table::default();
+        let (a, b, o1, o2) = (
+            ObjectId::new(0),
+            ObjectId::new(0),
+            ObjectId::new(0),
+            ObjectId::new(0),
+        );
+        t.upsert(a, Some(o1), 1);
+        t.upsert(b, Some(o1), 2);
+        t.upsert(a, Some(o2), 3);
+        assert_eq!(t.page(None, None, 1, 10).items, vec![&2, &3]);
+        assert_eq!(t.page(Some(&o1), None, 1, 10).items, vec![&2]);
+        assert_eq!(t.page(Some(&o2), None, 1, 10).items, vec![&3]);
     }
 }

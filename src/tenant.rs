@@ -33,6 +33,14 @@ pub(crate) struct RestoreContext<'a> {
     pub(crate) scenarios: &'a Restored,
 }
 
+impl RestoreContext<'static> {
+    /// For records that refer to no stored scenario.
+    pub(crate) fn none() -> Self {
+        static NONE: std::sync::LazyLock<Restored> = std::sync::LazyLock::new(Restored::default);
+        RestoreContext { scenarios: &NONE }
+    }
+}
+
 /// What one holder keeps for each tenant: the tenant and counts by kind
 /// (`("clients", 3)`), for the console's tenant picker.
 pub(crate) type Census = Vec<(String, Vec<(&'static str, usize)>)>;
@@ -49,6 +57,8 @@ pub(crate) trait TenantData: Send + Sync {
     /// Puts stored records (all of this part's kinds, in the order they
     /// were first written) back into memory: at startup and on import.
     fn restore(&self, records: &[&Record], ctx: &RestoreContext<'_>) -> Result<(), String>;
+    /// Forgets one record another replica deleted.
+    fn forget(&self, tenant: &str, kind: &str, id: &str);
     /// Every record one tenant holds, as the durable store writes them.
     fn export(&self, tenant: &str) -> Vec<Record>;
     /// Whether the tenant already holds a record with this kind and id.

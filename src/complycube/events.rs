@@ -132,6 +132,10 @@ pub(crate) async fn check_created(
         .await
         .map_err(ApiError::from)?;
     if check.complete_at <= api.core.clocks.now(key) {
+        if !api.core.durable.leads() {
+            // The leader among replicas raises it (see `raise_due`).
+            return Ok(());
+        }
         check_due(api, key, check.id)
             .wait()
             .await
@@ -197,6 +201,29 @@ pub(crate) fn check_due(api: &Api, key: &str, id: ObjectId) -> Ack {
         acks.push(check_completed(api, key, client, id));
     }
     Ack::all(acks)
+}
+
+/// The leader among replicas: raises the events of every check that is
+/// due and has not raised them (checks another replica created, or whose
+/// leader died), and of their workflow sessions.
+pub(crate) fn raise_due(api: &Api) {
+    for key in api.store.tenant_keys() {
+        let now = api.core.clocks.now(&key);
+        let due: Vec<ObjectId> = api.store.read(&key, |t| {
+            if t.webhooks.is_empty() {
+                return Vec::new();
+            }
+            t.checks
+                .iter_oldest()
+                .filter(|c| !c.events_raised && c.is_complete(now))
+                .map(|c| c.id)
+                .collect()
+        });
+        for id in due {
+            let _ = check_due(api, &key, id);
+        }
+    }
+    resume_sessions(api);
 }
 
 /// After a restart: every stored check not yet complete is scheduled again,

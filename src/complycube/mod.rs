@@ -189,12 +189,33 @@ impl Vendor for ComplyCube {
 
     fn start(&self, core: &Arc<Core>, set: &mut JoinSet<()>) {
         let api = self.api(core);
-        events::resume(&api);
+        if core.durable.leads() {
+            events::resume(&api);
+        }
+        if core.durable.shared() {
+            // Replicas: the leader raises what is due, wherever the check
+            // was created, every second and as soon as it takes over.
+            let api = api.clone();
+            set.spawn(async move {
+                loop {
+                    let _ = tokio::time::timeout(
+                        std::time::Duration::from_secs(1),
+                        api.core.durable.promoted(),
+                    )
+                    .await;
+                    if api.core.durable.leads() {
+                        events::raise_due(&api);
+                    }
+                }
+            });
+        }
         set.spawn(async move {
             api.lifecycle
                 .run(&api.core.clocks, |tenant, id| {
-                    // Background work: queued in order, not waited for.
-                    let _ = events::check_due(&api, tenant, id);
+                    if api.core.durable.leads() {
+                        // Background work: queued in order, not waited for.
+                        let _ = events::check_due(&api, tenant, id);
+                    }
                 })
                 .await
         });

@@ -388,37 +388,46 @@ pub(crate) fn restore(
         match r.kind.as_str() {
             CLIENT => {
                 let c: super::model::Client = parse(r)?;
-                t.clients.insert(c.id, None, c);
+                t.clients.upsert(c.id, None, c);
             }
             ADDRESS => {
                 let a: super::model::Address = parse(r)?;
-                t.addresses.insert(a.id, Some(a.client_id), a);
+                t.addresses.upsert(a.id, Some(a.client_id), a);
             }
             DOCUMENT => {
-                let d: super::model::Document = parse(r)?;
-                t.documents.insert(d.id, Some(d.client_id), d);
+                let mut d: super::model::Document = parse(r)?;
+                // A replaced document keeps the bytes of the images it
+                // still has (their records change only with the image).
+                if let Some(old) = t.documents.get(&d.id) {
+                    for img in &mut d.images {
+                        if let Some(o) = old.images.iter().find(|o| o.id == img.id) {
+                            img.blob = o.blob.clone();
+                        }
+                    }
+                }
+                t.documents.upsert(d.id, Some(d.client_id), d);
             }
             DOCUMENT_IMAGE => images.push(*r),
             LIVE_PHOTO => {
                 let stored: StoredPhoto = parse(r)?;
                 let mut p = stored.photo;
                 p.blob = blob(r, &stored.sha256)?;
-                t.live_photos.insert(p.id, Some(p.client_id), p);
+                t.live_photos.upsert(p.id, Some(p.client_id), p);
             }
             LIVE_VIDEO => {
                 let v: super::model::LiveVideo = parse(r)?;
-                t.live_videos.insert(v.id, Some(v.client_id), v);
+                t.live_videos.upsert(v.id, Some(v.client_id), v);
             }
             CHECK => {
                 let stored: StoredCheck = parse(r)?;
                 let c = stored.into_check(scenarios)?;
-                t.checks.insert(c.id, Some(c.client_id), c);
+                t.checks.upsert(c.id, Some(c.client_id), c);
             }
             WEBHOOK => {
                 let stored: StoredWebhook = parse(r)?;
                 let mut w = stored.webhook;
                 w.secret = stored.secret;
-                t.webhooks.insert(w.id, None, w);
+                t.webhooks.upsert(w.id, None, w);
             }
             other => {
                 if !super::persist_activity::restore_one(t, r, scenarios)? {
@@ -442,6 +451,25 @@ pub(crate) fn restore(
     t.clear_dirty();
     rebuild_faces(t);
     Ok(())
+}
+
+/// Forgets one record another replica deleted (an image goes with its
+/// document's next record).
+pub(crate) fn forget(t: &mut Tenant, kind: &str, id: &str) {
+    let Some(id) = ObjectId::parse(id) else {
+        return;
+    };
+    match kind {
+        CLIENT => drop(t.clients.remove(&id)),
+        ADDRESS => drop(t.addresses.remove(&id)),
+        DOCUMENT => drop(t.documents.remove(&id)),
+        LIVE_PHOTO => drop(t.live_photos.remove(&id)),
+        LIVE_VIDEO => drop(t.live_videos.remove(&id)),
+        CHECK => drop(t.checks.remove(&id)),
+        WEBHOOK => drop(t.webhooks.remove(&id)),
+        _ => super::persist_activity::forget(t, kind, &id),
+    }
+    t.clear_dirty();
 }
 
 fn rebuild_faces(t: &mut Tenant) {

@@ -164,20 +164,30 @@ pub(crate) fn restore_one(
     match r.kind.as_str() {
         FLOW_SESSION => {
             let s: FlowSession = parse(r)?;
-            t.flow_sessions.insert(s.id, Some(s.client_id), s);
+            t.flow_sessions.upsert(s.id, Some(s.client_id), s);
         }
         WORKFLOW_SESSION => {
             let stored: StoredSession = parse(r)?;
             let s = stored.into_session(scenarios)?;
-            t.workflow_sessions.insert(s.id, Some(s.client_id), s);
+            t.workflow_sessions.upsert(s.id, Some(s.client_id), s);
         }
         AUDIT_LOG => {
             let e: AuditEntry = parse(r)?;
-            t.audit_log.insert(e.id, e.client_id, e);
+            t.audit_log.upsert(e.id, e.client_id, e);
         }
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// Forgets one record of these kinds.
+pub(crate) fn forget(t: &mut Tenant, kind: &str, id: &crate::ids::ObjectId) {
+    match kind {
+        FLOW_SESSION => drop(t.flow_sessions.remove(id)),
+        WORKFLOW_SESSION => drop(t.workflow_sessions.remove(id)),
+        AUDIT_LOG => drop(t.audit_log.remove(id)),
+        _ => {}
+    }
 }
 
 /// Every record of these kinds one tenant holds, with the scenarios its

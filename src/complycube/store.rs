@@ -189,6 +189,14 @@ impl TenantData for Store {
         Ok(())
     }
 
+    fn forget(&self, tenant: &str, kind: &str, id: &str) {
+        if let Some(t) = self.existing(tenant) {
+            let mut guard = lock(&t);
+            guard.forget_renderings();
+            persist::forget(&mut guard, kind, id);
+        }
+    }
+
     fn export(&self, tenant: &str) -> Vec<Record> {
         self.read(tenant, |t| persist::export(t, tenant))
     }

@@ -334,9 +334,47 @@ impl Outbox {
         loop {
             let next = self.lock().ready.pop_front();
             match next {
+                // Only the leader among replicas delivers; the others
+                // leave deliveries pending for it.
+                Some((tenant, id)) if !self.durable.leads() => self.set_aside(&tenant, id),
                 Some((tenant, id)) => self.attempt(clocks, metrics, &tenant, id).await,
                 None => self.ready.notified().await,
             }
+        }
+    }
+
+    fn set_aside(&self, tenant: &str, id: ObjectId) {
+        let mut inner = self.lock();
+        if let Some(d) = inner
+            .tenants
+            .get_mut(tenant)
+            .and_then(|tb| tb.by_id.get(&id).copied().and_then(|s| tb.rows.get_mut(&s)))
+        {
+            d.busy = false;
+        }
+    }
+
+    /// A new leader takes over: every pending delivery is attempted when
+    /// due (again, with the same event id, if the old leader was mid-attempt).
+    pub(crate) fn resume_pending(&self) {
+        let due: Vec<(String, ObjectId, Millis, u64)> = {
+            let inner = self.lock();
+            inner
+                .tenants
+                .iter()
+                .flat_map(|(t, tb)| {
+                    tb.rows
+                        .values()
+                        .filter(|d| d.state == DeliveryState::Pending && !d.busy)
+                        .map(|d| {
+                            let at = d.next_attempt_at.unwrap_or(d.created_at);
+                            (t.clone(), d.id, at, d.generation)
+                        })
+                })
+                .collect()
+        };
+        for (tenant, id, at, generation) in due {
+            self.retries.schedule(&tenant, at, (id, generation));
         }
     }
 
@@ -530,8 +568,18 @@ impl TenantData for Outbox {
                 let Some(d) = stored::restore(r, &mut events, vendor)? else {
                     continue;
                 };
-                inner.seq += 1;
-                let seq = inner.seq;
+                // Another replica's change to a delivery replaces it in place.
+                let known = inner
+                    .tenants
+                    .get(&r.tenant)
+                    .and_then(|tb| tb.by_id.get(&d.id).copied());
+                let seq = match known {
+                    Some(seq) => seq,
+                    None => {
+                        inner.seq += 1;
+                        inner.seq
+                    }
+                };
                 if d.state == DeliveryState::Pending {
                     due.push((
                         r.tenant.clone(),
@@ -549,6 +597,20 @@ impl TenantData for Outbox {
         }
         self.bump();
         Ok(())
+    }
+
+    fn forget(&self, tenant: &str, _: &str, id: &str) {
+        let Some(id) = crate::ids::ObjectId::parse(id) else {
+            return;
+        };
+        let mut inner = self.lock();
+        if let Some(tb) = inner.tenants.get_mut(tenant) {
+            if let Some(seq) = tb.by_id.remove(&id) {
+                tb.rows.remove(&seq);
+            }
+        }
+        drop(inner);
+        self.bump();
     }
 
     /// Deliveries are history, not tenant data: exports leave them out.

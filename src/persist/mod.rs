@@ -9,15 +9,19 @@
 //! ([`Ack`]). Batches are committed in submission order, so whatever a
 //! later acknowledged write depended on is durable too.
 //!
-//! Backends: none (`--store memory`: batches are dropped unbuilt) and SQLite
-//! (`--store sqlite:PATH`, [`sqlite`]). A backend is the small set of
-//! operations this module names: load every record at startup, commit a
-//! batch. Vendors never see SQL.
+//! Backends: none (`--store memory`: batches are dropped unbuilt), SQLite
+//! (`--store sqlite:PATH`, [`sqlite`]) and PostgreSQL (`--store
+//! postgres://…`, [`postgres`]), which several replicas share. A backend
+//! is the small set of operations this module names: load every record at
+//! startup, commit a batch, and (shared backends) fetch what other
+//! replicas changed since the last change applied here. Vendors never see SQL.
 
+mod postgres;
 mod sqlite;
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -41,6 +45,18 @@ pub(crate) enum Change {
         tenant: String,
         kind: &'static str,
         owner: String,
+    },
+    /// One use of a record counting down its uses (an armed scenario):
+    /// becomes `after` (or is deleted when `None`) only if the stored
+    /// record still has `before` uses left; otherwise the batch fails with
+    /// [`CommitError::conflict`] and nothing of it is written. Only a
+    /// shared store can see the difference.
+    Consume {
+        tenant: String,
+        kind: &'static str,
+        id: String,
+        before: u32,
+        after: Option<Record>,
     },
     /// Every record of one tenant (a tenant reset).
     DeleteTenant(String),
@@ -134,6 +150,19 @@ impl Batch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CommitError(pub(crate) String);
 
+impl CommitError {
+    const CONFLICT: &str = "another replica changed the record first";
+
+    /// A [`Change::Consume`] lost a race with another replica.
+    pub(crate) fn conflict() -> Self {
+        CommitError(Self::CONFLICT.into())
+    }
+
+    pub(crate) fn is_conflict(&self) -> bool {
+        self.0 == Self::CONFLICT
+    }
+}
+
 impl fmt::Display for CommitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the durable store refused a write: {}", self.0)
@@ -169,6 +198,41 @@ impl Ack {
     }
 }
 
+/// A change another replica made, to apply to memory.
+#[derive(Debug)]
+pub(crate) enum Applied {
+    /// A record as it is now (new or replaced).
+    Put(Record),
+    Delete {
+        tenant: String,
+        kind: String,
+        id: String,
+    },
+    /// Every record of one tenant was deleted.
+    Reset(String),
+    /// Every record was deleted.
+    ResetAll,
+}
+
+/// What a shared store answers when asked for changes since a point.
+#[derive(Debug)]
+pub(crate) enum Fetched {
+    /// The changes, in order, and the point they reach.
+    Changes {
+        head: i64,
+        items: Vec<Applied>,
+        /// More changes follow `head`.
+        more: bool,
+    },
+    /// The change log no longer reaches back far enough: every record.
+    Reload { head: i64, records: Vec<Record> },
+}
+
+type Job = (
+    Vec<Change>,
+    tokio::sync::oneshot::Sender<Result<(), CommitError>>,
+);
+
 /// What health reports about the store.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -183,72 +247,186 @@ pub(crate) struct StoreStatus {
     /// The last commit failure, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) last_error: Option<String>,
+    /// Whether the database answers (shared stores only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) connected: Option<bool>,
+    /// Whether this replica raises due events and delivers webhooks
+    /// (shared stores only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) leader: Option<bool>,
+}
+
+enum Backend {
+    Memory,
+    Sqlite(sqlite::Writer),
+    Postgres(postgres::Postgres),
 }
 
 /// The handle every writer holds: submits batches to the backend's writer.
 pub(crate) struct Durable {
-    writer: Option<sqlite::Writer>,
+    backend: Backend,
     status: Arc<Mutex<StoreStatus>>,
     /// Ids of shared records (scenarios) already written this run.
     written: Mutex<HashSet<String>>,
+    /// Catching up with other replicas: one fetch at a time.
+    catching_up: tokio::sync::Mutex<()>,
+    /// Requests that asked to catch up so far, and those a finished fetch
+    /// covers (it began after they asked).
+    asked: AtomicU64,
+    covered: AtomicU64,
 }
 
 impl Durable {
     /// Opens the store and reads every record it holds. Memory mode holds none.
-    pub(crate) fn open(spec: &StoreSpec) -> Result<(Durable, Vec<Record>), String> {
+    pub(crate) fn open(
+        spec: &StoreSpec,
+        wait: std::time::Duration,
+    ) -> Result<(Durable, Vec<Record>), String> {
         let status = Arc::new(Mutex::new(StoreStatus {
             kind: "memory",
             ..StoreStatus::default()
         }));
-        match spec {
-            StoreSpec::Memory => Ok((
-                Durable {
-                    writer: None,
-                    status,
-                    written: Mutex::default(),
-                },
-                Vec::new(),
-            )),
+        let (backend, records) = match spec {
+            StoreSpec::Memory => (Backend::Memory, Vec::new()),
             StoreSpec::Sqlite(path) => {
                 let (writer, records) = sqlite::open(path, status.clone())?;
-                {
-                    let mut s = lock(&status);
-                    s.kind = "sqlite";
-                    s.path = Some(path.display().to_string());
-                    s.loaded = records.len();
-                }
-                Ok((
-                    Durable {
-                        writer: Some(writer),
-                        status,
-                        written: Mutex::default(),
-                    },
-                    records,
-                ))
+                let mut s = lock(&status);
+                s.kind = "sqlite";
+                s.path = Some(path.display().to_string());
+                (Backend::Sqlite(writer), records)
+            }
+            StoreSpec::Postgres(url) => {
+                let (pg, records) = postgres::open(url, wait, status.clone())?;
+                let mut s = lock(&status);
+                s.kind = "postgres";
+                s.path = Some(postgres::display(url));
+                (Backend::Postgres(pg), records)
+            }
+        };
+        lock(&status).loaded = records.len();
+        Ok((
+            Durable {
+                backend,
+                status,
+                written: Mutex::default(),
+                catching_up: tokio::sync::Mutex::new(()),
+                asked: AtomicU64::new(0),
+                covered: AtomicU64::new(0),
+            },
+            records,
+        ))
+    }
+
+    /// Whether other processes write to this store too (PostgreSQL).
+    pub(crate) fn shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// Makes memory reflect every change other replicas committed before
+    /// this call: fetches them (one fetch serves every caller that asked
+    /// before it began) and hands them to `apply`, in order. Memory and
+    /// SQLite stores have nothing to catch up with.
+    pub(crate) async fn catch_up(&self, apply: impl Fn(Fetched)) -> Result<(), String> {
+        let Backend::Postgres(pg) = &self.backend else {
+            return Ok(());
+        };
+        let ticket = self.asked.fetch_add(1, Ordering::AcqRel) + 1;
+        let _one = self.catching_up.lock().await;
+        if self.covered.load(Ordering::Acquire) >= ticket {
+            return Ok(());
+        }
+        let covers = self.asked.load(Ordering::Acquire);
+        loop {
+            let fetched = pg.fetch(pg.applied()).await?;
+            let (head, more) = match &fetched {
+                Fetched::Changes { head, more, .. } => (*head, *more),
+                Fetched::Reload { head, .. } => (*head, false),
+            };
+            apply(fetched);
+            pg.applied.store(head, Ordering::Release);
+            if !more {
+                break;
             }
         }
+        self.covered.fetch_max(covers, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Whether this replica raises due events and delivers webhooks: the
+    /// one leader among replicas sharing a store; always, unshared.
+    pub(crate) fn leads(&self) -> bool {
+        match &self.backend {
+            Backend::Postgres(pg) => *pg.leader.borrow(),
+            _ => true,
+        }
+    }
+
+    /// Resolves when this replica becomes the leader (never unshared:
+    /// an unshared store leads from the start).
+    pub(crate) async fn promoted(&self) {
+        let Backend::Postgres(pg) = &self.backend else {
+            return std::future::pending().await;
+        };
+        let mut rx = pg.leader.clone();
+        rx.mark_unchanged();
+        loop {
+            if rx.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+            if *rx.borrow_and_update() {
+                return;
+            }
+        }
+    }
+
+    /// Resolves when another replica announces a change newer than what
+    /// this one applied (never for unshared stores).
+    pub(crate) async fn announced(&self) {
+        let Backend::Postgres(pg) = &self.backend else {
+            return std::future::pending().await;
+        };
+        let mut rx = pg.announced.clone();
+        let _ = rx.wait_for(|seq| *seq > pg.applied()).await;
     }
 
     /// An empty batch: recording only when a backend will commit it.
     pub(crate) fn batch(&self) -> Batch {
         Batch {
-            enabled: self.writer.is_some(),
+            enabled: self.enabled(),
             changes: Vec::new(),
         }
     }
 
     /// Whether batches are recorded at all.
     pub(crate) fn enabled(&self) -> bool {
-        self.writer.is_some()
+        !matches!(self.backend, Backend::Memory)
     }
 
     /// Queues a batch behind every batch submitted before it. Call it
     /// inside the critical section that made the change, then await the
     /// [`Ack`] outside it.
     pub(crate) fn submit(&self, batch: Batch) -> Ack {
-        match &self.writer {
-            Some(w) if !batch.is_empty() => w.submit(batch.changes),
-            _ => Ack::done(),
+        if batch.is_empty() {
+            return Ack::done();
+        }
+        match &self.backend {
+            Backend::Memory => Ack::done(),
+            Backend::Sqlite(w) => w.submit(batch.changes),
+            Backend::Postgres(pg) => pg.submit(batch.changes),
+        }
+    }
+
+    /// One record as the shared store holds it now (`None`: not there);
+    /// unshared stores have nothing newer than memory.
+    pub(crate) async fn read(
+        &self,
+        tenant: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<Record>, String> {
+        match &self.backend {
+            Backend::Postgres(pg) => pg.read(tenant, kind, id).await,
+            _ => Err("the store is not shared".into()),
         }
     }
 
@@ -264,7 +442,11 @@ impl Durable {
     }
 
     pub(crate) fn status(&self) -> StoreStatus {
-        lock(&self.status).clone()
+        let mut s = lock(&self.status).clone();
+        if self.shared() {
+            s.leader = Some(self.leads());
+        }
+        s
     }
 }
 
@@ -283,6 +465,10 @@ mod tests {
             "sqlite:/data/s.db".parse(),
             Ok(StoreSpec::Sqlite("/data/s.db".into()))
         );
+        assert_eq!(
+            "postgres://u:p@db:5432/kyc".parse(),
+            Ok(StoreSpec::Postgres("postgres://u:p@db:5432/kyc".into()))
+        );
         for bad in ["", "sqlite:", "postgres", "file:/x"] {
             assert!(bad.parse::<StoreSpec>().is_err(), "{bad}");
         }
@@ -290,7 +476,7 @@ mod tests {
 
     #[test]
     fn memory_batches_record_nothing() {
-        let (d, records) = Durable::open(&StoreSpec::Memory).unwrap();
+        let (d, records) = Durable::open(&StoreSpec::Memory, std::time::Duration::ZERO).unwrap();
         assert!(records.is_empty());
         let mut b = d.batch();
         b.put("t", "k", "1", None, &serde_json::json!({"a": 1}), None);

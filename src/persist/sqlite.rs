@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 
-use super::{Ack, Change, CommitError, Record, StoreStatus, lock};
+use super::{Ack, Change, CommitError, Job, Record, StoreStatus, lock};
 
 /// `PRAGMA application_id` of a kyc-sandbox store ("kycs").
 const APPLICATION_ID: i32 = 0x6B79_6373;
@@ -41,11 +41,6 @@ const GROUP_MAX: usize = 1024;
 
 /// How long a commit that already groups several batches waits for more.
 const GROUP_WAIT: std::time::Duration = std::time::Duration::from_micros(200);
-
-type Job = (
-    Vec<Change>,
-    tokio::sync::oneshot::Sender<Result<(), CommitError>>,
-);
 
 /// Hands batches to the writer thread, in order. Dropping it lets the
 /// thread finish what is queued and close the file (which checkpoints the
@@ -276,6 +271,26 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
                     } => {
                         delete_owned.execute(params![tenant, kind, owner])?;
                     }
+                    // One writer: nothing can have changed it meanwhile.
+                    Change::Consume { after: Some(r), .. } => {
+                        put.execute(params![
+                            r.tenant,
+                            r.kind,
+                            r.id,
+                            r.owner,
+                            r.body,
+                            r.data.as_deref()
+                        ])?;
+                    }
+                    Change::Consume {
+                        tenant,
+                        kind,
+                        id,
+                        after: None,
+                        ..
+                    } => {
+                        delete.execute(params![tenant, kind, id])?;
+                    }
                     Change::DeleteTenant(tenant) => {
                         delete_tenant.execute(params![tenant])?;
                     }
@@ -303,7 +318,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         {
-            let (d, loaded) = Durable::open(&StoreSpec::Sqlite(path.clone())).unwrap();
+            let (d, loaded) =
+                Durable::open(&StoreSpec::Sqlite(path.clone()), std::time::Duration::ZERO).unwrap();
             assert!(loaded.is_empty());
             let mut b = d.batch();
             b.put("t", "k", "1", None, &serde_json::json!({"v": 1}), None);
@@ -326,7 +342,7 @@ mod tests {
         }
         // The writer thread closes the file once every handle is gone.
         let (_, loaded) = loop {
-            match Durable::open(&StoreSpec::Sqlite(path.clone())) {
+            match Durable::open(&StoreSpec::Sqlite(path.clone()), std::time::Duration::ZERO) {
                 Ok(x) => break x,
                 Err(e) if e.contains("in use") => {
                     tokio::time::sleep(std::time::Duration::from_millis(10)).await

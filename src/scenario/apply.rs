@@ -20,13 +20,29 @@ pub(crate) async fn decide(
     tenant: &str,
     req: &Request<'_>,
 ) -> Result<Selected, Response> {
-    let (selected, used) = engine
-        .select(tenant, req)
-        .map_err(|e| replies.unknown_scenario(e.message()))?;
-    // An armed use is consumed only once that is durable.
-    if used.wait().await.is_err() {
-        return Err(tag(replies.status(503), &selected));
-    }
+    let mut tries = 0;
+    let selected = loop {
+        let (selected, used) = engine
+            .select(tenant, req)
+            .map_err(|e| replies.unknown_scenario(e.message()))?;
+        // An armed use is consumed only once that is durable, and only if
+        // no other replica took that use first: then look again.
+        match used.wait().await {
+            Ok(()) => break selected,
+            Err(e) if e.is_conflict() && tries < 100 => {
+                tries += 1;
+                let name = selected.scenario.as_ref().map(|s| s.name.clone());
+                let refreshed = match name {
+                    Some(n) => engine.armed_set().refresh(tenant, &n).await,
+                    None => Ok(()),
+                };
+                if refreshed.is_err() {
+                    return Err(tag(replies.status(503), &selected));
+                }
+            }
+            Err(_) => return Err(tag(replies.status(503), &selected)),
+        }
+    };
     let effect = selected.effect();
     if let Some(ms) = effect.latency_ms.filter(|ms| *ms > 0) {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;

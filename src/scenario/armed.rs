@@ -161,9 +161,30 @@ impl ArmedSet {
         let i = list.iter().position(|a| a.scenario.applies_to(req))?;
         let scenario = list[i].scenario.clone();
         let mut batch = self.batch();
+        let shared = self.durable.as_ref().is_some_and(|d| d.shared());
         if let Some(n) = list[i].remaining.as_mut() {
+            let before = *n;
             *n = n.saturating_sub(1);
-            if *n == 0 {
+            if shared {
+                // Replicas: the use counts only if no other replica took
+                // it first (see `Engine::refresh_armed`).
+                let id = scenario.name.to_ascii_lowercase();
+                let left = *n;
+                let after = (left > 0).then(|| record(tenant, &list[i]));
+                if left == 0 {
+                    list.remove(i);
+                    if list.is_empty() {
+                        inner.tenants.remove(tenant);
+                    }
+                }
+                batch.push(crate::persist::Change::Consume {
+                    tenant: tenant.to_owned(),
+                    kind: KIND,
+                    id,
+                    before,
+                    after,
+                });
+            } else if *n == 0 {
                 batch.delete(tenant, KIND, &scenario.name.to_ascii_lowercase());
                 list.remove(i);
                 if list.is_empty() {
@@ -174,6 +195,24 @@ impl ArmedSet {
             }
         }
         Some((scenario, self.submit(batch)))
+    }
+}
+
+impl ArmedSet {
+    /// Replaces the tenant's armed scenario `name` with what the shared
+    /// store holds now (after another replica consumed a use first).
+    pub(crate) async fn refresh(&self, tenant: &str, name: &str) -> Result<(), String> {
+        let Some(durable) = &self.durable else {
+            return Ok(());
+        };
+        let id = name.to_ascii_lowercase();
+        match durable.read(tenant, KIND, &id).await? {
+            Some(r) => self.restore(&[&r], &RestoreContext::none()),
+            None => {
+                self.forget(tenant, KIND, &id);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -215,6 +254,16 @@ impl TenantData for ArmedSet {
             }
         }
         Ok(())
+    }
+
+    fn forget(&self, tenant: &str, _: &str, id: &str) {
+        let mut inner = self.lock();
+        if let Some(list) = inner.tenants.get_mut(tenant) {
+            list.retain(|a| !a.scenario.name.eq_ignore_ascii_case(id));
+            if list.is_empty() {
+                inner.tenants.remove(tenant);
+            }
+        }
     }
 
     fn export(&self, tenant: &str) -> Vec<Record> {

@@ -223,12 +223,12 @@ impl TenantData for Store {
                 COLLECTION => {
                     let c: Collection = parse(r)?;
                     let g = map.entry(r.tenant.clone()).or_default().clone();
-                    lock(&g).collections.insert(c.id, None, c);
+                    lock(&g).collections.upsert(c.id, None, c);
                 }
                 PERSON => {
                     let p: Person = parse(r)?;
                     let g = map.entry(r.tenant.clone()).or_default().clone();
-                    lock(&g).persons.insert(p.id, None, p);
+                    lock(&g).persons.upsert(p.id, None, p);
                 }
                 other => return Err(format!("unknown record kind '{other}'")),
             }
@@ -237,6 +237,31 @@ impl TenantData for Store {
             lock(g).clear_dirty();
         }
         Ok(())
+    }
+
+    fn forget(&self, tenant: &str, kind: &str, id: &str) {
+        if kind == EXPIRED {
+            lock(&self.expired).remove(id);
+            return;
+        }
+        let Some(oid) = crate::ids::ObjectId::parse(id) else {
+            return;
+        };
+        let g = self
+            .galleries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(tenant)
+            .cloned();
+        if let Some(g) = g {
+            let mut g = lock(&g);
+            match kind {
+                COLLECTION => drop(g.collections.remove(&oid)),
+                PERSON => drop(g.persons.remove(&oid)),
+                _ => {}
+            }
+            g.clear_dirty();
+        }
     }
 
     fn export(&self, tenant: &str) -> Vec<Record> {

@@ -81,10 +81,10 @@ impl Sandbox {
         {
             let tx = tx.clone();
             std::thread::spawn(move || {
+                // Keeps draining after startup: a closed pipe would make the
+                // server's log writes fail (and its error report panic).
                 for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
+                    let _ = tx.send(line);
                 }
             });
         }

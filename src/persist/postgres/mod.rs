@@ -1,0 +1,370 @@
+//! The PostgreSQL backend: one database shared by every replica.
+//!
+//! All PostgreSQL I/O runs on one dedicated thread with its own
+//! single-threaded runtime, so the request runtime never waits on a socket
+//! to the database; the rest of the sandbox talks to it through channels.
+//! Two connections: the writer ([`writer`]: group commit, the change log,
+//! `NOTIFY`) and the reader ([`sync`]: the change log since a sequence
+//! number, `LISTEN`). Both reconnect after the database comes back.
+
+mod lease;
+mod schema;
+mod sync;
+mod writer;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_postgres::NoTls;
+
+use super::{Ack, CommitError, Fetched, Job, Record, StoreStatus, lock};
+use writer::Conn;
+
+/// How long one commit or read may take before it counts as failed.
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Most batches one transaction groups.
+const GROUP_MAX: usize = 1024;
+
+/// What the reader is asked.
+pub(super) enum Request {
+    /// Other replicas' changes after a sequence number.
+    Since(i64, oneshot::Sender<Result<Fetched, String>>),
+    /// One record as stored now.
+    Record {
+        key: (String, String, String),
+        reply: oneshot::Sender<Result<Option<Record>, String>>,
+    },
+}
+
+/// The handle the rest of the sandbox holds.
+pub(super) struct Postgres {
+    jobs: Mutex<Option<mpsc::UnboundedSender<Job>>>,
+    reads: Mutex<Option<mpsc::UnboundedSender<Request>>>,
+    /// The newest change sequence number announced by `NOTIFY`.
+    pub(super) announced: watch::Receiver<i64>,
+    /// Whether this replica is the leader.
+    pub(super) leader: watch::Receiver<bool>,
+    /// The change sequence number this replica has applied up to.
+    pub(super) applied: AtomicI64,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl Postgres {
+    pub(super) fn submit(&self, changes: Vec<super::Change>) -> Ack {
+        let (done, rx) = oneshot::channel();
+        let sent = match lock(&self.jobs).as_ref() {
+            Some(tx) => tx.send((changes, done)).map_err(|e| e.0.1),
+            None => Err(done),
+        };
+        if let Err(done) = sent {
+            let _ = done.send(Err(CommitError("the store writer stopped".into())));
+        }
+        Ack::one(rx)
+    }
+
+    /// What other replicas changed since `since`.
+    pub(super) async fn fetch(&self, since: i64) -> Result<Fetched, String> {
+        let (tx, rx) = oneshot::channel();
+        self.ask(Request::Since(since, tx))?;
+        rx.await
+            .unwrap_or_else(|_| Err("the store reader stopped".into()))
+    }
+
+    /// One record as stored now.
+    pub(super) async fn read(
+        &self,
+        tenant: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<Record>, String> {
+        let (tx, rx) = oneshot::channel();
+        self.ask(Request::Record {
+            key: (tenant.to_owned(), kind.to_owned(), id.to_owned()),
+            reply: tx,
+        })?;
+        rx.await
+            .unwrap_or_else(|_| Err("the store reader stopped".into()))
+    }
+
+    fn ask(&self, request: Request) -> Result<(), String> {
+        let sent = lock(&self.reads)
+            .as_ref()
+            .is_some_and(|r| r.send(request).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            Err("the store reader stopped".into())
+        }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        lock(&self.jobs).take();
+        lock(&self.reads).take();
+        if let Some(t) = lock(&self.thread).take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// `postgres://user@host:port/db`, without the password.
+pub(super) fn display(url: &str) -> String {
+    match url.parse::<tokio_postgres::Config>() {
+        Ok(c) => {
+            let host = c
+                .get_hosts()
+                .first()
+                .map(|h| match h {
+                    tokio_postgres::config::Host::Tcp(h) => h.clone(),
+                    tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
+                })
+                .unwrap_or_default();
+            let port = c.get_ports().first().copied().unwrap_or(5432);
+            format!(
+                "postgres://{}@{host}:{port}/{}",
+                c.get_user().unwrap_or(""),
+                c.get_dbname().unwrap_or("")
+            )
+        }
+        Err(_) => "postgres://…".into(),
+    }
+}
+
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => {
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(inner) = src {
+                s.push_str(": ");
+                s.push_str(&inner.to_string());
+                src = inner.source();
+            }
+            s
+        }
+    }
+}
+
+async fn connect(
+    config: &tokio_postgres::Config,
+) -> Result<
+    (
+        tokio_postgres::Client,
+        tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>,
+    ),
+    String,
+> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, config.connect(NoTls)).await {
+        Ok(Ok(pair)) => Ok(pair),
+        Ok(Err(e)) => Err(describe(&e)),
+        Err(_) => Err("connecting timed out".into()),
+    }
+}
+
+/// A client whose connection runs in the background.
+async fn connect_client(config: &tokio_postgres::Config) -> Result<tokio_postgres::Client, String> {
+    let (client, connection) = connect(config).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+/// Connects the writer (the schema exists).
+async fn connect_writer(config: &tokio_postgres::Config) -> Result<Conn, String> {
+    let client = connect_client(config).await?;
+    Conn::prepare(client).await.map_err(|e| describe(&e))
+}
+
+/// Connects (waiting up to `wait` for the database), migrates, loads every
+/// record and starts the thread. Every refusal is one line naming the
+/// database and the problem.
+pub(super) fn open(
+    url: &str,
+    wait: Duration,
+    status: Arc<Mutex<StoreStatus>>,
+) -> Result<(Postgres, Vec<Record>), String> {
+    let name = display(url);
+    let fail = |why: String| format!("{name}: {why}");
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e: tokio_postgres::Error| fail(format!("is not a connection URL: {e}")))?;
+    config.application_name("kyc-sandbox");
+    config.connect_timeout(CONNECT_TIMEOUT);
+    let origin = uuid::Uuid::new_v4().simple().to_string();
+    let (jobs_tx, jobs_rx) = mpsc::unbounded_channel::<Job>();
+    let (reads_tx, reads_rx) = mpsc::unbounded_channel::<Request>();
+    let (announce_tx, announced) = watch::channel(0i64);
+    let (leader_tx, leader) = watch::channel(false);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(Vec<Record>, i64), String>>();
+    let thread = std::thread::Builder::new()
+        .name("kyc-sandbox-postgres".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(format!("cannot start its runtime: {e}")));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let deadline = Instant::now() + wait;
+                let mut client = loop {
+                    match connect_client(&config).await {
+                        Ok(c) => break c,
+                        Err(e) if Instant::now() >= deadline => {
+                            let _ = ready_tx.send(Err(format!(
+                                "cannot connect (waited {} s): {e}",
+                                wait.as_secs()
+                            )));
+                            return;
+                        }
+                        Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+                    }
+                };
+                if let Err(e) = schema::migrate(&mut client).await {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+                let writer = match Conn::prepare(client).await {
+                    Ok(w) => w,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(describe(&e)));
+                        return;
+                    }
+                };
+                let mut writer = writer;
+                let loaded = match sync::load(&mut writer.client).await {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(format!("cannot be read: {}", describe(&e))));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(loaded));
+                let reader = tokio::spawn(sync::serve(
+                    config.clone(),
+                    reads_rx,
+                    origin.clone(),
+                    announce_tx,
+                    status.clone(),
+                ));
+                let lease = tokio::spawn(lease::run(config.clone(), leader_tx));
+                write_loop(config, writer, jobs_rx, status, origin).await;
+                reader.abort();
+                lease.abort();
+            });
+        })
+        .map_err(|e| fail(format!("cannot start the store thread: {e}")))?;
+    let (records, head) = ready_rx
+        .recv()
+        .map_err(|_| fail("the store thread stopped".into()))?
+        .map_err(fail)?;
+    Ok((
+        Postgres {
+            jobs: Mutex::new(Some(jobs_tx)),
+            reads: Mutex::new(Some(reads_tx)),
+            announced,
+            leader,
+            applied: AtomicI64::new(head),
+            thread: Mutex::new(Some(thread)),
+        },
+        records,
+    ))
+}
+
+impl Postgres {
+    pub(super) fn applied(&self) -> i64 {
+        self.applied.load(Ordering::Acquire)
+    }
+}
+
+/// Waits for batches, takes whatever else is queued, commits them as one
+/// transaction and answers each. A lost connection fails the batches in
+/// hand (their requests answer 503) and is re-established for the next.
+async fn write_loop(
+    config: tokio_postgres::Config,
+    first: Conn,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+    status: Arc<Mutex<StoreStatus>>,
+    origin: String,
+) {
+    let mut conn = Some(first);
+    lock(&status).connected = Some(true);
+    while let Some(job) = rx.recv().await {
+        let mut jobs = vec![job];
+        while jobs.len() < GROUP_MAX {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+            conn = match connect_writer(&config).await {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    let mut s = lock(&status);
+                    s.connected = Some(false);
+                    s.last_error = Some(e);
+                    None
+                }
+            };
+        }
+        let mut lost = Vec::new();
+        let result = match conn.as_mut() {
+            None => Err(CommitError("the database is unreachable".into())),
+            Some(c) => match tokio::time::timeout(
+                IO_TIMEOUT,
+                c.commit(jobs.iter().map(|(changes, _)| changes.as_slice()), &origin),
+            )
+            .await
+            {
+                Ok(Ok(l)) => {
+                    lost = l;
+                    Ok(())
+                }
+                Ok(Err(e)) => Err(CommitError(describe(&e))),
+                Err(_) => {
+                    // The connection is in an unknown state: start afresh.
+                    conn = None;
+                    Err(CommitError("the database did not answer in time".into()))
+                }
+            },
+        };
+        {
+            let mut s = lock(&status);
+            match &result {
+                Ok(()) => {
+                    s.commits += 1;
+                    s.connected = Some(true);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e.0, "the store could not commit");
+                    s.last_error = Some(e.0.clone());
+                    if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+                        s.connected = Some(false);
+                    }
+                }
+            }
+        }
+        for (i, (_, done)) in jobs.into_iter().enumerate() {
+            let answer = if result.is_ok() && lost.contains(&i) {
+                Err(CommitError::conflict())
+            } else {
+                result.clone()
+            };
+            let _ = done.send(answer);
+        }
+    }
+}
