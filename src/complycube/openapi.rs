@@ -123,9 +123,14 @@ pub(crate) static PART: Part = Part {
     extras,
 };
 
+/// Unicode `White_Space`, what Rust's `trim` and `char::is_whitespace` see
+/// (ECMA's `\s` differs: it has U+FEFF and lacks U+0085).
+const WS: &str =
+    "\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+
 /// A string that is present and not blank (what `validate::required` accepts).
 fn text() -> Value {
-    json!({"type": "string", "pattern": "\\S"})
+    json!({"type": "string", "pattern": format!("[^{WS}]")})
 }
 
 /// The same, optional: absent or `null` is accepted too.
@@ -157,7 +162,7 @@ fn one_of(values: &[&str]) -> Value {
 
 /// `local@domain.tld`: no whitespace, a dot inside the domain.
 fn email() -> Value {
-    json!({"type": "string", "pattern": "^[^@\\s]+@[^\\s.]\\S*\\.\\S*[^\\s.]$"})
+    json!({"type": "string", "pattern": format!("^[^@{WS}]+@[^{WS}.][^{WS}]*[.][^{WS}]*[^{WS}.]$")})
 }
 
 /// A base64 image as `validate::image` decodes it: standard or URL-safe
