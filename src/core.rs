@@ -57,6 +57,7 @@ impl Core {
 
     /// Forgets idle tenants (every part, the journal, their durable records)
     /// until the process ends; returns at once when tenants never expire.
+    /// Writes other replicas made count as writes here too.
     pub(crate) async fn sweep_idle(self: Arc<Self>) {
         let Some(every) = self.idle.every() else {
             return;
@@ -65,6 +66,11 @@ impl Core {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            // Replicas sharing a store all note every write (their own and
+            // the ones they apply); only the leader forgets, once for all.
+            if !self.durable.leads() {
+                continue;
+            }
             for tenant in self.idle.expired(std::time::Instant::now()) {
                 let ack = self.reset_tenant(&tenant);
                 if let Err(e) = ack.wait().await {
@@ -170,8 +176,12 @@ impl Core {
         };
         for item in &items {
             match item {
-                Applied::Put(r) => run.push(r),
+                Applied::Put(r) => {
+                    self.idle.wrote(&r.tenant);
+                    run.push(r);
+                }
                 Applied::Delete { tenant, kind, id } => {
+                    self.idle.wrote(tenant);
                     flush(&mut run);
                     if let Some(p) = parts.iter().find(|p| p.owns(kind)) {
                         p.forget(tenant, kind, id);

@@ -471,3 +471,34 @@ async fn an_arm_for_three_is_used_exactly_three_times_across_replicas() {
         assert_eq!(armed["armed"], json!([]), "{armed}");
     }
 }
+
+#[tokio::test]
+async fn a_tenant_written_through_one_replica_is_not_idle_on_the_leader() {
+    let Some(pg) = Postgres::start() else { return };
+    let key = "test_pg_idle";
+    let ttl = ["--tenant-idle-ttl", "2s"];
+    // The leader notes the tenant's first write itself, then sees only the
+    // writes the other replica applies to the shared store.
+    let leader_proc = replica(&pg, &ttl);
+    let leader = app_for(&leader_proc, key);
+    until_leader(&leader).await;
+    let other_proc = replica(&pg, &ttl);
+    let other = app_for(&other_proc, key);
+    let first = ok(&leader, Method::POST, "/v1/clients", Some(person())).await;
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    // Three TTLs of writes through the other replica, each well inside one.
+    for _ in 0..15 {
+        ok(&other, Method::POST, "/v1/clients", Some(person())).await;
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    }
+    let got = ok(
+        &other,
+        Method::GET,
+        &format!("/v1/clients/{first_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got["id"], first_id.as_str());
+    let list = ok(&leader, Method::GET, "/v1/clients", None).await;
+    assert_eq!(list["totalItems"], 16, "{list}");
+}
