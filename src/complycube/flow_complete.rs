@@ -31,7 +31,7 @@ use super::preconditions::Origin;
 use super::workflow_run::{self, Completion, Start};
 use super::workflow_sessions::{capture_options, check_types};
 use crate::admin::Admin;
-use crate::ids::ObjectId;
+use crate::ids::{Millis, ObjectId};
 use crate::scenario::{Scenario, Selected};
 
 /// The sandbox's completion routes (the page itself is
@@ -112,6 +112,32 @@ fn given(api: &Api, outcome: &str) -> Result<Selected, ApiError> {
         .compile(scenario)
         .map_err(|e| ApiError::invalid("outcome", e))?;
     Ok(Selected::given(Some(Arc::new(compiled))))
+}
+
+/// Marks a session finished in `state` with what finishing created (an
+/// open session has created nothing yet, so `check_ids` replaces nothing).
+async fn close(
+    api: &Api,
+    key: &str,
+    id: ObjectId,
+    state: FlowState,
+    now: Millis,
+    workflow_session_id: Option<ObjectId>,
+    check_ids: &[ObjectId],
+) -> Result<FlowSession, ApiError> {
+    api.store
+        .write(key, |t, _| {
+            let s = t
+                .flow_sessions
+                .get_mut(&id)
+                .ok_or_else(|| not_found(&id.to_string()))?;
+            s.state = state;
+            s.finished_at = Some(now);
+            s.workflow_session_id = workflow_session_id;
+            s.check_ids = check_ids.to_vec();
+            Ok(s.clone())
+        })
+        .await
 }
 
 /// Finishes an open session as the client would and answers where the
@@ -195,20 +221,16 @@ pub(crate) async fn complete(
         captured = Some(got);
     }
     let now = api.core.clocks.now(key);
-    let finished = api
-        .store
-        .write(key, |t, _| {
-            let s = t
-                .flow_sessions
-                .get_mut(&session.id)
-                .ok_or_else(|| not_found(&session.id.to_string()))?;
-            s.state = FlowState::Completed;
-            s.finished_at = Some(now);
-            s.workflow_session_id = workflow_session_id;
-            s.check_ids.clone_from(&check_ids);
-            Ok(s.clone())
-        })
-        .await?;
+    let finished = close(
+        api,
+        key,
+        session.id,
+        FlowState::Completed,
+        now,
+        workflow_session_id,
+        &check_ids,
+    )
+    .await?;
     let checks: Vec<Value> = api.store.read(key, |t| {
         check_ids
             .iter()
@@ -255,19 +277,16 @@ pub(crate) async fn cancel(api: &Api, key: &str, session: &FlowSession) -> Resul
         workflow_run::cancel(api, key, &started.id.to_string(), false).await?;
         workflow_session_id = Some(started.id);
     }
-    let finished = api
-        .store
-        .write(key, |t, _| {
-            let s = t
-                .flow_sessions
-                .get_mut(&session.id)
-                .ok_or_else(|| not_found(&session.id.to_string()))?;
-            s.state = FlowState::Cancelled;
-            s.finished_at = Some(now);
-            s.workflow_session_id = workflow_session_id;
-            Ok(s.clone())
-        })
-        .await?;
+    let finished = close(
+        api,
+        key,
+        session.id,
+        FlowState::Cancelled,
+        now,
+        workflow_session_id,
+        &[],
+    )
+    .await?;
     let mut answer = json!({
         "redirectUrl": finished.cancel_url,
         "clientId": finished.client_id,
