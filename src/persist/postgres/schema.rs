@@ -13,9 +13,12 @@ const MIGRATION_LOCK: i64 = 0x6B79_6373_0001;
 ///
 /// `kyc_records` holds every record with the change that first wrote it
 /// (`pos`, which orders records as SQLite's rowid does) and the last one
-/// (`seq`). `kyc_changes` logs every change (`put`, `delete`, `reset` of a
-/// tenant, `reset_all`) so replicas can apply what others wrote.
-const MIGRATIONS: &[&str] = &["CREATE TABLE kyc_changes (
+/// (`seq`); `kyc_changes` logs the changes that remove records (`delete`,
+/// `reset` of a tenant, `reset_all`). One sequence numbers both, so the
+/// records written and the removals logged after a number are everything
+/// other replicas have to apply (see the second migration).
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE kyc_changes (
         seq bigserial PRIMARY KEY,
         tenant text,
         kind text,
@@ -36,7 +39,35 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE kyc_changes (
         PRIMARY KEY (tenant, kind, id)
     );
     CREATE INDEX kyc_records_pos ON kyc_records (pos);
-    CREATE INDEX kyc_records_owned ON kyc_records (tenant, kind, owner) WHERE owner IS NOT NULL;"];
+    CREATE INDEX kyc_records_owned ON kyc_records (tenant, kind, owner) WHERE owner IS NOT NULL;",
+    // A put is found by its record's own sequence number (no log entry:
+    // one row and two index entries less per write); the log keeps what
+    // leaves no record behind (deletes and resets), and `kyc_log_floor`
+    // says below which sequence number it was trimmed (finding the log's
+    // first entry would walk past every index entry trimming left dead).
+    // Records load in `pos` order sorted by the loader, not by an index.
+    // Keys compare bytewise (the database's locale would make every index
+    // comparison a locale-aware one), and only records carrying bytes are
+    // found by owner (a deleted document's images).
+    "CREATE TABLE kyc_log_floor (below bigint NOT NULL);
+    INSERT INTO kyc_log_floor SELECT coalesce(min(seq), 0) FROM kyc_changes;
+    DELETE FROM kyc_changes WHERE op = 'put';
+    ALTER TABLE kyc_records
+        ALTER COLUMN tenant TYPE text COLLATE \"C\",
+        ALTER COLUMN kind TYPE text COLLATE \"C\",
+        ALTER COLUMN id TYPE text COLLATE \"C\",
+        ALTER COLUMN owner TYPE text COLLATE \"C\",
+        ALTER COLUMN origin TYPE text COLLATE \"C\";
+    ALTER TABLE kyc_changes
+        ALTER COLUMN tenant TYPE text COLLATE \"C\",
+        ALTER COLUMN kind TYPE text COLLATE \"C\",
+        ALTER COLUMN id TYPE text COLLATE \"C\",
+        ALTER COLUMN origin TYPE text COLLATE \"C\";
+    DROP INDEX kyc_records_pos;
+    CREATE INDEX kyc_records_seq ON kyc_records (seq);
+    DROP INDEX kyc_records_owned;
+    CREATE INDEX kyc_records_owned ON kyc_records (tenant, owner) WHERE data IS NOT NULL;",
+];
 
 /// Brings the schema up to this build's version; refuses a database a
 /// newer build migrated further.

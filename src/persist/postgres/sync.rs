@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
-use tokio_postgres::{AsyncMessage, Client, IsolationLevel, Row};
+use tokio_postgres::{AsyncMessage, Client, IsolationLevel, Row, Statement};
 
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +14,29 @@ use super::{IO_TIMEOUT, Request, connect, describe};
 
 /// Most changes one fetch returns; the next fetch continues.
 const FETCH_MAX: i64 = 5_000;
+
+/// The head and the log's floor, and the changes other replicas made after
+/// `$1` (up to [`FETCH_MAX`]): records written since, as they are now, and
+/// removals logged since; nothing when the log was trimmed past `$1`.
+const FETCH: &str = "WITH h AS (
+        SELECT greatest(
+                 (SELECT coalesce(max(seq), 0) FROM kyc_records),
+                 (SELECT coalesce(max(seq), 0) FROM kyc_changes)
+               ) AS head,
+               (SELECT below FROM kyc_log_floor) AS oldest
+     )
+     SELECT h.head, h.oldest, c.seq, c.op, c.tenant, c.kind, c.id, c.owner, c.body, c.data
+     FROM h
+     LEFT JOIN LATERAL (
+        (SELECT seq, 'put' AS op, tenant, kind, id, owner, body, data FROM kyc_records
+         WHERE seq > $1 AND seq <= h.head AND origin <> $2 AND h.oldest <= $1 + 1)
+        UNION ALL
+        (SELECT seq, op, tenant, kind, id, NULL::text, NULL::bytea, NULL::bytea FROM kyc_changes
+         WHERE seq > $1 AND seq <= h.head AND origin <> $2 AND h.oldest <= $1 + 1)
+        ORDER BY seq
+        LIMIT $3
+     ) c ON true
+     ORDER BY c.seq";
 
 fn record(row: &Row, at: usize) -> Record {
     Record {
@@ -27,7 +50,8 @@ fn record(row: &Row, at: usize) -> Record {
 }
 
 /// Every record, in the order first written, and the change sequence
-/// number they reflect (one snapshot).
+/// number they reflect (one snapshot). Rows are turned into records as
+/// they arrive and sorted here (no index keeps that order).
 pub(super) async fn load(client: &mut Client) -> Result<(Vec<Record>, i64), tokio_postgres::Error> {
     let tx = client
         .build_transaction()
@@ -36,32 +60,55 @@ pub(super) async fn load(client: &mut Client) -> Result<(Vec<Record>, i64), toki
         .start()
         .await?;
     let head: i64 = tx
-        .query_one("SELECT coalesce(max(seq), 0) FROM kyc_changes", &[])
+        .query_one(
+            "SELECT greatest(
+                (SELECT coalesce(max(seq), 0) FROM kyc_records),
+                (SELECT coalesce(max(seq), 0) FROM kyc_changes))",
+            &[],
+        )
         .await?
         .get(0);
     let rows = tx
-        .query(
-            "SELECT tenant, kind, id, owner, body, data FROM kyc_records ORDER BY pos",
-            &[],
+        .query_raw(
+            "SELECT tenant, kind, id, owner, body, data, pos FROM kyc_records",
+            std::iter::empty::<i64>(),
         )
         .await?;
+    futures_util::pin_mut!(rows);
+    let mut records: Vec<(i64, Record)> = Vec::new();
+    while let Some(row) = rows.next().await {
+        let row = row?;
+        records.push((row.get(6), record(&row, 0)));
+    }
     tx.commit().await?;
-    Ok((rows.iter().map(|r| record(r, 0)).collect(), head))
+    records.sort_unstable_by_key(|(pos, _)| *pos);
+    Ok((records.into_iter().map(|(_, r)| r).collect(), head))
 }
 
 /// Changes other replicas made after `since`: each put with its record as
 /// it is now (a put overwritten since is skipped: the later change carries
 /// it), or everything when the log no longer reaches back that far.
+///
+/// One statement, so one round trip and one snapshot: the log's bounds and
+/// the changes up to its head (commits are serialised, so every change up
+/// to the head is visible).
 async fn fetch(
-    client: &mut Client,
+    reader: &mut Reader,
     since: i64,
     origin: &str,
 ) -> Result<Fetched, tokio_postgres::Error> {
-    let head: Option<i64> = client
-        .query_one("SELECT max(seq) FROM kyc_changes", &[])
-        .await?
-        .get(0);
-    let head = head.unwrap_or(0);
+    let rows = reader
+        .client
+        .query(&reader.fetch, &[&since, &origin, &FETCH_MAX])
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(Fetched::Changes {
+            head: since,
+            items: Vec::new(),
+            more: false,
+        });
+    };
+    let (head, oldest): (i64, i64) = (first.get(0), first.get(1));
     if head <= since {
         return Ok(Fetched::Changes {
             head: since,
@@ -69,72 +116,36 @@ async fn fetch(
             more: false,
         });
     }
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
-    let bounds = tx
-        .query_one(
-            "SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM kyc_changes",
-            &[],
-        )
-        .await?;
-    let (head, oldest): (i64, i64) = (bounds.get(0), bounds.get(1));
     if oldest > since + 1 {
-        let rows = tx
-            .query(
-                "SELECT tenant, kind, id, owner, body, data FROM kyc_records ORDER BY pos",
-                &[],
-            )
-            .await?;
-        tx.commit().await?;
-        return Ok(Fetched::Reload {
-            head,
-            records: rows.iter().map(|r| record(r, 0)).collect(),
-        });
+        return reload(&mut reader.client).await;
     }
-    let rows = tx
-        .query(
-            "SELECT c.seq, c.op, c.tenant, c.kind, c.id, r.owner, r.body, r.data, r.tenant IS NOT NULL
-             FROM kyc_changes c
-             LEFT JOIN kyc_records r
-                ON r.tenant = c.tenant AND r.kind = c.kind AND r.id = c.id AND r.seq = c.seq
-             WHERE c.seq > $1 AND c.seq <= $2 AND c.origin <> $3
-             ORDER BY c.seq
-             LIMIT $4",
-            &[&since, &head, &origin, &FETCH_MAX],
-        )
-        .await?;
-    tx.commit().await?;
     let more = rows.len() as i64 == FETCH_MAX;
     let reached = if more {
-        rows.last().map_or(head, |r| r.get(0))
+        rows.last()
+            .and_then(|r| r.get::<_, Option<i64>>(2))
+            .unwrap_or(head)
     } else {
         head
     };
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        let op: &str = row.get(1);
-        let tenant: Option<String> = row.get(2);
+        let Some(op) = row.get::<_, Option<&str>>(3) else {
+            continue;
+        };
+        let tenant: Option<String> = row.get(4);
         match op {
-            "put" => {
-                if row.get::<_, bool>(8) {
-                    items.push(Applied::Put(Record {
-                        tenant: tenant.unwrap_or_default(),
-                        kind: row.get::<_, Option<String>>(3).unwrap_or_default(),
-                        id: row.get::<_, Option<String>>(4).unwrap_or_default(),
-                        owner: row.get(5),
-                        body: row.get(6),
-                        data: row.get::<_, Option<Vec<u8>>>(7).map(Bytes::from),
-                    }));
-                }
-            }
+            "put" => items.push(Applied::Put(Record {
+                tenant: tenant.unwrap_or_default(),
+                kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
+                id: row.get::<_, Option<String>>(6).unwrap_or_default(),
+                owner: row.get(7),
+                body: row.get::<_, Option<Vec<u8>>>(8).unwrap_or_default(),
+                data: row.get::<_, Option<Vec<u8>>>(9).map(Bytes::from),
+            })),
             "delete" => items.push(Applied::Delete {
                 tenant: tenant.unwrap_or_default(),
-                kind: row.get::<_, Option<String>>(3).unwrap_or_default(),
-                id: row.get::<_, Option<String>>(4).unwrap_or_default(),
+                kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
+                id: row.get::<_, Option<String>>(6).unwrap_or_default(),
             }),
             "reset" => items.push(Applied::Reset(tenant.unwrap_or_default())),
             _ => items.push(Applied::ResetAll),
@@ -147,6 +158,13 @@ async fn fetch(
     })
 }
 
+/// Every record and the head they reflect, for a replica the trimmed log
+/// no longer reaches.
+async fn reload(client: &mut Client) -> Result<Fetched, tokio_postgres::Error> {
+    let (records, head) = load(client).await?;
+    Ok(Fetched::Reload { head, records })
+}
+
 /// Answers fetch requests on its own connection, which also `LISTEN`s for
 /// the writers' announcements; reconnects when the database comes back.
 pub(super) async fn serve(
@@ -156,9 +174,9 @@ pub(super) async fn serve(
     announce: watch::Sender<i64>,
     status: Arc<Mutex<StoreStatus>>,
 ) {
-    let mut client: Option<Client> = None;
+    let mut client: Option<Reader> = None;
     while let Some(request) = requests.recv().await {
-        if client.as_ref().is_none_or(Client::is_closed) {
+        if client.as_ref().is_none_or(|r| r.client.is_closed()) {
             client = listen(&config, &announce).await.ok();
         }
         let Some(c) = client.as_mut() else {
@@ -202,24 +220,28 @@ async fn within<T>(
 }
 
 async fn read_one(
-    client: &Client,
+    reader: &Reader,
     (tenant, kind, id): &(String, String, String),
 ) -> Result<Option<Record>, tokio_postgres::Error> {
-    let row = client
-        .query_opt(
-            "SELECT tenant, kind, id, owner, body, data FROM kyc_records
-             WHERE tenant = $1 AND kind = $2 AND id = $3",
-            &[tenant, kind, id],
-        )
+    let row = reader
+        .client
+        .query_opt(&reader.one, &[tenant, kind, id])
         .await?;
     Ok(row.map(|r| record(&r, 0)))
+}
+
+/// The reader's connection and the statements it runs, prepared once.
+struct Reader {
+    client: Client,
+    fetch: Statement,
+    one: Statement,
 }
 
 /// A reader connection listening on `kyc_changes`.
 async fn listen(
     config: &tokio_postgres::Config,
     announce: &watch::Sender<i64>,
-) -> Result<Client, String> {
+) -> Result<Reader, String> {
     let (client, mut connection) = connect(config).await?;
     let announce = announce.clone();
     tokio::spawn(async move {
@@ -238,8 +260,19 @@ async fn listen(
             }
         }
     });
-    match tokio::time::timeout(IO_TIMEOUT, client.batch_execute("LISTEN kyc_changes")).await {
-        Ok(Ok(())) => Ok(client),
+    let prepared = async {
+        client.batch_execute("LISTEN kyc_changes").await?;
+        let fetch = client.prepare(FETCH).await?;
+        let one = client
+            .prepare(
+                "SELECT tenant, kind, id, owner, body, data FROM kyc_records
+                 WHERE tenant = $1 AND kind = $2 AND id = $3",
+            )
+            .await?;
+        Ok::<_, tokio_postgres::Error>((fetch, one))
+    };
+    match tokio::time::timeout(IO_TIMEOUT, prepared).await {
+        Ok(Ok((fetch, one))) => Ok(Reader { client, fetch, one }),
         Ok(Err(e)) => Err(describe(&e)),
         Err(_) => Err("the database did not answer in time".into()),
     }

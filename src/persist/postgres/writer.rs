@@ -4,11 +4,21 @@
 //! Every commit first takes one transaction-scoped advisory lock, so
 //! commits of all replicas are serialised: change sequence numbers become
 //! visible in order, and a replica reading the change log never skips a
-//! change that commits later with a smaller number. Consecutive puts go in
-//! one statement (arrays unnested into the change log and the records).
+//! change that commits later with a smaller number.
+//!
+//! A commit costs one round trip: `BEGIN`, the lock, the statements and
+//! `COMMIT` are sent together (pipelined) and their answers read after.
+//! Puts and deletes of distinct records go in one statement (arrays
+//! unnested into the records, deletes logged); a record written twice
+//! in one group, and the changes that are not about one record, start the
+//! next statement, so the order of changes to each record is kept.
 
 use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 
+use futures_util::future::{MaybeDone, maybe_done};
 use tokio_postgres::{Client, Statement};
 
 use super::super::{Change, Record};
@@ -16,16 +26,15 @@ use super::super::{Change, Record};
 /// The advisory lock every commit holds ("kycs" + 2).
 const WRITE_LOCK: i64 = 0x6B79_6373_0002;
 
-/// The change log keeps at least this many changes; replicas further
-/// behind reload everything.
+/// The log of removals keeps the last this many sequence numbers;
+/// replicas further behind reload everything.
 pub(super) const CHANGES_KEPT: i64 = 100_000;
 
 /// A connection with the statements a commit uses, prepared once.
 pub(super) struct Conn {
     pub(super) client: Client,
     lock: Statement,
-    puts: Statement,
-    delete: Statement,
+    apply: Statement,
     delete_owned: Statement,
     reset_tenant: Statement,
     reset_all: Statement,
@@ -33,42 +42,122 @@ pub(super) struct Conn {
     consume: Statement,
     consume_last: Statement,
     trim: Statement,
+    /// The newest change sequence number this connection committed.
+    head: i64,
     /// The head the change log was last trimmed at.
     trimmed: i64,
+}
+
+/// Puts and deletes of distinct records, as the `apply` statement's arrays.
+#[derive(Default)]
+struct Run<'a> {
+    ops: Vec<&'static str>,
+    tenants: Vec<&'a str>,
+    kinds: Vec<&'a str>,
+    ids: Vec<&'a str>,
+    owners: Vec<Option<&'a str>>,
+    bodies: Vec<Option<&'a [u8]>>,
+    data: Vec<Option<&'a [u8]>>,
+    keys: HashSet<(&'a str, &'a str, &'a str)>,
+}
+
+impl<'a> Run<'a> {
+    /// Adds one change; false (and nothing added) when the run already
+    /// writes that record.
+    fn add(
+        &mut self,
+        op: &'static str,
+        key: (&'a str, &'a str, &'a str),
+        r: Option<&'a Record>,
+    ) -> bool {
+        if !self.keys.insert(key) {
+            return false;
+        }
+        self.ops.push(op);
+        self.tenants.push(key.0);
+        self.kinds.push(key.1);
+        self.ids.push(key.2);
+        self.owners.push(r.and_then(|r| r.owner.as_deref()));
+        self.bodies.push(r.map(|r| r.body.as_slice()));
+        self.data.push(r.and_then(|r| r.data.as_deref()));
+        true
+    }
+}
+
+/// One statement of a commit, with what it binds.
+enum Step<'a> {
+    Apply(Run<'a>),
+    DeleteOwned(&'a str, &'a str, &'a str),
+    /// A countdown use: the group it belongs to, and its parameters.
+    Consume {
+        group: usize,
+        key: (&'a str, &'a str, &'a str),
+        before: i64,
+        after: Option<&'a [u8]>,
+    },
+    ResetTenant(&'a str),
+    ResetAll,
+}
+
+/// What one pipelined statement answered.
+enum Out {
+    Done,
+    Rows(u64),
+    Head(i64),
+}
+
+type Pending<'a> = Pin<Box<dyn Future<Output = Result<Out, tokio_postgres::Error>> + Send + 'a>>;
+
+/// Sends every statement in order before waiting for any answer (each
+/// future sends its statement when first polled), then answers them in
+/// the same order.
+async fn pipeline(statements: Vec<Pending<'_>>) -> Vec<Result<Out, tokio_postgres::Error>> {
+    let mut slots: Vec<MaybeDone<Pending<'_>>> = statements.into_iter().map(maybe_done).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for slot in &mut slots {
+            done &= Pin::new(slot).poll(cx).is_ready();
+        }
+        if done { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+    slots
+        .iter_mut()
+        .map(|s| Pin::new(s).take_output().unwrap_or(Ok(Out::Done)))
+        .collect()
 }
 
 impl Conn {
     pub(super) async fn prepare(client: Client) -> Result<Conn, tokio_postgres::Error> {
         Ok(Conn {
             lock: client.prepare("SELECT pg_advisory_xact_lock($1)").await?,
-            puts: client
+            apply: client
                 .prepare(
                     "WITH u AS (
                         SELECT u.*, nextval('kyc_changes_seq_seq') AS seq
-                        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[])
-                            WITH ORDINALITY AS u(tenant, kind, id, owner, body, data, n)
+                        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                    $6::bytea[], $7::bytea[])
+                            WITH ORDINALITY AS u(op, tenant, kind, id, owner, body, data, n)
                         ORDER BY n
                     ), c AS (
                         INSERT INTO kyc_changes (seq, tenant, kind, id, op, origin)
-                        SELECT seq, tenant, kind, id, 'put', $7 FROM u
+                        SELECT seq, tenant, kind, id, op, $8 FROM u WHERE op = 'delete'
+                    ), d AS (
+                        DELETE FROM kyc_records r USING u
+                        WHERE u.op = 'delete' AND r.tenant = u.tenant AND r.kind = u.kind AND r.id = u.id
                     )
                     INSERT INTO kyc_records (tenant, kind, id, owner, body, data, pos, seq, origin)
-                    SELECT tenant, kind, id, owner, body, data, seq, seq, $7 FROM u
+                    SELECT tenant, kind, id, owner, body, data, seq, seq, $8 FROM u WHERE op = 'put'
                     ON CONFLICT (tenant, kind, id) DO UPDATE
                     SET owner = EXCLUDED.owner, body = EXCLUDED.body, data = EXCLUDED.data,
                         seq = EXCLUDED.seq, origin = EXCLUDED.origin",
                 )
                 .await?,
-            delete: client
-                .prepare(
-                    "WITH d AS (DELETE FROM kyc_records WHERE tenant = $1 AND kind = $2 AND id = $3)
-                     INSERT INTO kyc_changes (tenant, kind, id, op, origin) VALUES ($1, $2, $3, 'delete', $4)",
-                )
-                .await?,
             delete_owned: client
                 .prepare(
                     "WITH d AS (
-                        DELETE FROM kyc_records WHERE tenant = $1 AND kind = $2 AND owner = $3
+                        DELETE FROM kyc_records
+                        WHERE tenant = $1 AND kind = $2 AND owner = $3 AND data IS NOT NULL
                         RETURNING tenant, kind, id
                     )
                     INSERT INTO kyc_changes (tenant, kind, id, op, origin)
@@ -89,20 +178,18 @@ impl Conn {
                 .await?,
             notify: client
                 .prepare(
-                    "SELECT pg_notify('kyc_changes', max(seq)::text), max(seq) FROM kyc_changes",
+                    "SELECT pg_notify('kyc_changes', head::text), head FROM (SELECT greatest(
+                        (SELECT coalesce(max(seq), 0) FROM kyc_records),
+                        (SELECT coalesce(max(seq), 0) FROM kyc_changes)
+                    ) AS head) h",
                 )
                 .await?,
             consume: client
                 .prepare(
-                    "WITH u AS (
-                        UPDATE kyc_records
-                        SET body = $5, seq = nextval('kyc_changes_seq_seq'), origin = $6
-                        WHERE tenant = $1 AND kind = $2 AND id = $3
-                          AND (convert_from(body, 'UTF8')::jsonb ->> 'remaining')::bigint = $4
-                        RETURNING seq, tenant, kind, id
-                    )
-                    INSERT INTO kyc_changes (seq, tenant, kind, id, op, origin)
-                    SELECT seq, tenant, kind, id, 'put', $6 FROM u",
+                    "UPDATE kyc_records
+                    SET body = $5, seq = nextval('kyc_changes_seq_seq'), origin = $6
+                    WHERE tenant = $1 AND kind = $2 AND id = $3
+                      AND (convert_from(body, 'UTF8')::jsonb ->> 'remaining')::bigint = $4",
                 )
                 .await?,
             consume_last: client
@@ -118,9 +205,13 @@ impl Conn {
                 )
                 .await?,
             trim: client
-                .prepare("DELETE FROM kyc_changes WHERE seq < $1")
+                .prepare(
+                    "WITH d AS (DELETE FROM kyc_changes WHERE seq < $1)
+                     UPDATE kyc_log_floor SET below = $1",
+                )
                 .await?,
             client,
+            head: 0,
             trimmed: 0,
         })
     }
@@ -133,108 +224,174 @@ impl Conn {
         groups: impl Iterator<Item = &'a [Change]>,
         origin: &str,
     ) -> Result<Vec<usize>, tokio_postgres::Error> {
-        let mut lost = Vec::new();
-        let tx = self.client.transaction().await?;
-        tx.execute(&self.lock, &[&WRITE_LOCK]).await?;
-        let mut run: Vec<&Record> = Vec::new();
-        let mut keys: HashSet<(&str, &str, &str)> = HashSet::new();
-        macro_rules! flush {
-            () => {
-                if !run.is_empty() {
-                    let tenants: Vec<&str> = run.iter().map(|r| r.tenant.as_str()).collect();
-                    let kinds: Vec<&str> = run.iter().map(|r| r.kind.as_str()).collect();
-                    let ids: Vec<&str> = run.iter().map(|r| r.id.as_str()).collect();
-                    let owners: Vec<Option<&str>> =
-                        run.iter().map(|r| r.owner.as_deref()).collect();
-                    let bodies: Vec<&[u8]> = run.iter().map(|r| r.body.as_slice()).collect();
-                    let data: Vec<Option<&[u8]>> = run.iter().map(|r| r.data.as_deref()).collect();
-                    tx.execute(
-                        &self.puts,
-                        &[&tenants, &kinds, &ids, &owners, &bodies, &data, &origin],
+        let steps = plan(groups);
+        // The log stays bounded; a replica further behind reloads
+        // everything. Trimmed from the head the last commit reached.
+        let trim_below = (self.head > CHANGES_KEPT && self.head - self.trimmed > CHANGES_KEPT / 16)
+            .then_some(self.head - CHANGES_KEPT);
+        let this = &*self;
+        let c = &this.client;
+        let mut sent: Vec<Pending<'_>> = Vec::with_capacity(steps.len() + 5);
+        sent.push(Box::pin(async move {
+            c.batch_execute("BEGIN").await.map(|()| Out::Done)
+        }));
+        sent.push(Box::pin(async move {
+            c.execute(&this.lock, &[&WRITE_LOCK]).await.map(Out::Rows)
+        }));
+        for step in &steps {
+            sent.push(match step {
+                Step::Apply(run) => Box::pin(async move {
+                    c.execute(
+                        &this.apply,
+                        &[
+                            &run.ops,
+                            &run.tenants,
+                            &run.kinds,
+                            &run.ids,
+                            &run.owners,
+                            &run.bodies,
+                            &run.data,
+                            &origin,
+                        ],
                     )
-                    .await?;
-                    run.clear();
-                    keys.clear();
+                    .await
+                    .map(Out::Rows)
+                }),
+                Step::DeleteOwned(tenant, kind, owner) => Box::pin(async move {
+                    c.execute(&this.delete_owned, &[tenant, kind, owner, &origin])
+                        .await
+                        .map(Out::Rows)
+                }),
+                Step::Consume {
+                    key: (tenant, kind, id),
+                    before,
+                    after,
+                    ..
+                } => Box::pin(async move {
+                    match after {
+                        Some(body) => {
+                            c.execute(&this.consume, &[tenant, kind, id, before, body, &origin])
+                                .await
+                        }
+                        None => {
+                            c.execute(&this.consume_last, &[tenant, kind, id, before, &origin])
+                                .await
+                        }
+                    }
+                    .map(Out::Rows)
+                }),
+                Step::ResetTenant(tenant) => Box::pin(async move {
+                    c.execute(&this.reset_tenant, &[tenant, &origin])
+                        .await
+                        .map(Out::Rows)
+                }),
+                Step::ResetAll => {
+                    Box::pin(
+                        async move { c.execute(&this.reset_all, &[&origin]).await.map(Out::Rows) },
+                    )
                 }
-            };
+            });
         }
-        for (group, changes) in groups.enumerate() {
-            for change in changes {
-                match change {
-                    Change::Put(r) => {
-                        // One statement cannot write a row twice.
-                        if !keys.insert((&r.tenant, &r.kind, &r.id)) {
-                            flush!();
-                            keys.insert((&r.tenant, &r.kind, &r.id));
-                        }
-                        run.push(r);
-                    }
-                    Change::Delete { tenant, kind, id } => {
-                        flush!();
-                        tx.execute(&self.delete, &[tenant, kind, id, &origin])
-                            .await?;
-                    }
-                    Change::DeleteOwned {
-                        tenant,
-                        kind,
-                        owner,
-                    } => {
-                        flush!();
-                        tx.execute(&self.delete_owned, &[tenant, kind, owner, &origin])
-                            .await?;
-                    }
-                    Change::Consume {
-                        tenant,
-                        kind,
-                        id,
-                        before,
-                        after,
-                    } => {
-                        flush!();
-                        let before = i64::from(*before);
-                        let n = match after {
-                            Some(r) => {
-                                tx.execute(
-                                    &self.consume,
-                                    &[tenant, kind, id, &before, &r.body, &origin],
-                                )
-                                .await?
-                            }
-                            None => {
-                                tx.execute(
-                                    &self.consume_last,
-                                    &[tenant, kind, id, &before, &origin],
-                                )
-                                .await?
-                            }
-                        };
-                        if n == 0 {
-                            lost.push(group);
-                        }
-                    }
-                    Change::DeleteTenant(tenant) => {
-                        flush!();
-                        tx.execute(&self.reset_tenant, &[tenant, &origin]).await?;
-                    }
-                    Change::DeleteAll => {
-                        flush!();
-                        tx.execute(&self.reset_all, &[&origin]).await?;
+        sent.push(Box::pin(async move {
+            c.query_one(&this.notify, &[])
+                .await
+                .map(|row| Out::Head(row.get(1)))
+        }));
+        if let Some(below) = trim_below {
+            sent.push(Box::pin(async move {
+                c.execute(&this.trim, &[&below]).await.map(Out::Rows)
+            }));
+        }
+        // A failed statement aborts the transaction: `COMMIT` then rolls
+        // it back and the connection is ready for the next commit.
+        sent.push(Box::pin(async move {
+            c.batch_execute("COMMIT").await.map(|()| Out::Done)
+        }));
+        let answers = pipeline(sent).await;
+        let mut lost = Vec::new();
+        let mut head = self.head;
+        // BEGIN and the lock come first; the steps follow in order.
+        for (i, answer) in answers.into_iter().enumerate() {
+            match answer? {
+                Out::Rows(0) => {
+                    if let Some(Step::Consume { group, .. }) =
+                        i.checked_sub(2).and_then(|s| steps.get(s))
+                    {
+                        lost.push(*group);
                     }
                 }
+                Out::Head(h) => head = h,
+                Out::Rows(_) | Out::Done => {}
             }
         }
-        flush!();
-        let head: Option<i64> = tx.query_one(&self.notify, &[]).await?.get(1);
-        let head = head.unwrap_or(0);
-        // The log stays bounded; a replica further behind reloads everything.
-        let trim = head > CHANGES_KEPT && head - self.trimmed > CHANGES_KEPT / 16;
-        if trim {
-            tx.execute(&self.trim, &[&(head - CHANGES_KEPT)]).await?;
-        }
-        tx.commit().await?;
-        if trim {
-            self.trimmed = head;
+        self.head = head;
+        if let Some(below) = trim_below {
+            self.trimmed = below + CHANGES_KEPT;
         }
         Ok(lost)
     }
+}
+
+/// The statements that commit `groups`, in order.
+fn plan<'a>(groups: impl Iterator<Item = &'a [Change]>) -> Vec<Step<'a>> {
+    let mut steps = Vec::new();
+    let mut run = Run::default();
+    let flush = |run: &mut Run<'a>, steps: &mut Vec<Step<'a>>| {
+        if !run.ops.is_empty() {
+            steps.push(Step::Apply(std::mem::take(run)));
+        }
+    };
+    for (group, changes) in groups.enumerate() {
+        for change in changes {
+            match change {
+                Change::Put(r) => {
+                    let key = (r.tenant.as_str(), r.kind.as_str(), r.id.as_str());
+                    if !run.add("put", key, Some(r)) {
+                        flush(&mut run, &mut steps);
+                        run.add("put", key, Some(r));
+                    }
+                }
+                Change::Delete { tenant, kind, id } => {
+                    let key = (tenant.as_str(), *kind, id.as_str());
+                    if !run.add("delete", key, None) {
+                        flush(&mut run, &mut steps);
+                        run.add("delete", key, None);
+                    }
+                }
+                Change::DeleteOwned {
+                    tenant,
+                    kind,
+                    owner,
+                } => {
+                    flush(&mut run, &mut steps);
+                    steps.push(Step::DeleteOwned(tenant, kind, owner));
+                }
+                Change::Consume {
+                    tenant,
+                    kind,
+                    id,
+                    before,
+                    after,
+                } => {
+                    flush(&mut run, &mut steps);
+                    steps.push(Step::Consume {
+                        group,
+                        key: (tenant, kind, id),
+                        before: i64::from(*before),
+                        after: after.as_ref().map(|r| r.body.as_slice()),
+                    });
+                }
+                Change::DeleteTenant(tenant) => {
+                    flush(&mut run, &mut steps);
+                    steps.push(Step::ResetTenant(tenant));
+                }
+                Change::DeleteAll => {
+                    flush(&mut run, &mut steps);
+                    steps.push(Step::ResetAll);
+                }
+            }
+        }
+    }
+    flush(&mut run, &mut steps);
+    steps
 }
