@@ -212,15 +212,24 @@ fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
             }
         });
         // Other replicas' changes reach memory between requests too: on
-        // their announcement, and at least every second.
+        // their announcement, and at least every second. Announcements
+        // are left a moment for requests, which catch up anyway, so a busy
+        // replica does not fetch once more per change announced.
         let core = state.core.clone();
         set.spawn(async move {
             loop {
-                let _ = tokio::time::timeout(
+                let announced = tokio::time::timeout(
                     std::time::Duration::from_secs(1),
                     core.durable.announced(),
                 )
-                .await;
+                .await
+                .is_ok();
+                if announced {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    if !core.durable.behind() {
+                        continue;
+                    }
+                }
                 if let Err(e) = core.catch_up().await {
                     tracing::debug!(error = %e, "cannot catch up with the shared store");
                 }

@@ -379,6 +379,15 @@ impl Durable {
         }
     }
 
+    /// Whether another replica announced a change newer than what this one
+    /// applied.
+    pub(crate) fn behind(&self) -> bool {
+        match &self.backend {
+            Backend::Postgres(pg) => *pg.announced.borrow() > pg.applied(),
+            _ => false,
+        }
+    }
+
     /// Resolves when another replica announces a change newer than what
     /// this one applied (never for unshared stores).
     pub(crate) async fn announced(&self) {
