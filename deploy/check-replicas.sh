@@ -91,6 +91,8 @@ status() { cat "$WORK/status"; }
 json_field() { # a top-level string field of a JSON object, without jq
     sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
 }
+# sleep in the background, so INT/TERM run the cleanup at once
+pause() { sleep "$1" & wait $!; }
 health_of() { docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2>/dev/null; }
 wait_healthy() {
     local c=$1 i s
@@ -99,7 +101,7 @@ wait_healthy() {
         [ "$s" = healthy ] && return 0
         [ "$(docker inspect --format '{{.State.Running}}' "$c")" = true ] \
             || die "$c exited: $(docker logs --tail 5 "$c" 2>&1)"
-        sleep 2
+        pause 2
     done
     die "$c is '$s' after 120 s"
 }
@@ -191,7 +193,7 @@ nginx -c "$WORK/nginx.conf" -g "$NGINX_G daemon off;" &
 NGINX_PID=$!
 for _ in $(seq 1 50); do
     curl -s -o /dev/null "$LB/__admin/health" && break
-    sleep 0.1
+    pause 0.1
 done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$LB/__admin/health")" = 200 ] || die "nginx does not answer on $PORT_LB"
 ok "nginx serves on 127.0.0.1:$PORT_LB"
@@ -255,13 +257,13 @@ ok "an injected 502 (X-Sandbox-Fault) reaches the client as the vendor's body an
 say "== 5. the console's event stream through nginx (${STREAM_SECS}s)"
 curl -s -N --max-time "$STREAM_SECS" "$LB/__admin/events?tenant=$KEY" >"$WORK/stream" 2>&1 &
 STREAM_PID=$!
-sleep 2
+pause 2
 grep -q '^event: change' "$WORK/stream" || die "no event within 2 s through nginx (buffered?)"
 first=$(grep -c '^event: change' "$WORK/stream")
 # A clock advance is shared state: whichever replica serves the stream sees it.
-sleep $((STREAM_SECS - 8))
+pause $((STREAM_SECS - 8))
 curl -s -o /dev/null -X POST "$LB/__admin/clock/advance" -H "Authorization: $KEY" "${J[@]}" -d '{"seconds":60}'
-sleep 3
+pause 3
 [ "$(grep -c '^event: change' "$WORK/stream")" -gt "$first" ] \
     || die "no change event $((STREAM_SECS - 6))s into the stream: $(tail -n 3 "$WORK/stream")"
 kill -0 "$STREAM_PID" 2>/dev/null || die "the stream ended early"
@@ -294,7 +296,7 @@ ok "$NAME_B healthy again"
 body=$(curl -s "http://127.0.0.1:$PORT_B/v1/clients/$CLIENT2" -H "Authorization: $KEY")
 case $body in *"\"id\":\"$CLIENT2\""*) ;; *) die "the restarted replica does not know $CLIENT2: $body" ;; esac
 ok "the restarted replica serves the client created while it was down"
-sleep 6 # nginx's fail_timeout (5s) for the replica it saw fail
+pause 6 # nginx's fail_timeout (5s) for the replica it saw fail
 : >"$WORK/seen"
 for _ in 1 2 3 4 5 6; do
     api GET "$LB/v1/clients/$CLIENT2" >/dev/null
