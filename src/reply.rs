@@ -18,12 +18,17 @@ pub(crate) trait Replies: Send + Sync {
     fn rejected(&self, status: u16, message: String) -> Response;
 }
 
-/// A response hyper refuses to write: its `Content-Length` is not a number,
-/// so hyper discards the head unsent and closes the connection. The client
+/// A response hyper refuses to write: its `Content-Length` is not a number
+/// and its body's length is unknown, so hyper must parse the header to
+/// frame the body, cannot, and closes the connection with nothing sent. The client
 /// sees the connection closed with no answer at all, as when a load balancer
 /// or a crashed upstream drops it.
 pub(crate) fn dropped_connection() -> Response {
-    let mut res = Response::new(Body::from(Bytes::from_static(b"dropped")));
+    // With a body of known length hyper would send the header as given.
+    let body = Body::from_stream(futures_util::stream::once(async {
+        Ok::<_, std::convert::Infallible>(Bytes::from_static(b"dropped"))
+    }));
+    let mut res = Response::new(body);
     // Never sent; what the request journal records.
     *res.status_mut() = axum::http::StatusCode::BAD_GATEWAY;
     res.headers_mut().insert(
