@@ -324,10 +324,18 @@ async fn write_loop(
         let mut lost = Vec::new();
         let result = match conn.as_mut() {
             None => Err(CommitError("the database is unreachable".into())),
-            Some(c) => match tokio::time::timeout(
-                IO_TIMEOUT,
-                c.commit(jobs.iter().map(|(changes, _)| changes.as_slice()), &origin),
-            )
+            Some(c) => match tokio::time::timeout(IO_TIMEOUT, async {
+                c.begin().await?;
+                // What arrived while another replica held the lock joins.
+                while jobs.len() < GROUP_MAX {
+                    match rx.try_recv() {
+                        Ok(job) => jobs.push(job),
+                        Err(_) => break,
+                    }
+                }
+                c.commit(jobs.iter().map(|(changes, _)| changes.as_slice()), &origin)
+                    .await
+            })
             .await
             {
                 Ok(Ok(l)) => {

@@ -6,8 +6,9 @@
 //! visible in order, and a replica reading the change log never skips a
 //! change that commits later with a smaller number.
 //!
-//! A commit costs one round trip: `BEGIN`, the lock, the statements and
-//! `COMMIT` are sent together (pipelined) and their answers read after.
+//! A commit costs two round trips: `BEGIN` with the lock, then the
+//! statements and `COMMIT` sent together (pipelined), their answers read
+//! after. Batches that arrive while the lock is awaited join the group.
 //! Puts and deletes of distinct records go in one statement (arrays
 //! unnested into the records, deletes logged); a record written twice
 //! in one group, and the changes that are not about one record, start the
@@ -216,9 +217,30 @@ impl Conn {
         })
     }
 
-    /// Commits every change of `groups`, in order, as one transaction;
-    /// answers the groups whose [`Change::Consume`] lost its race (their
-    /// other changes are kept out: a consuming batch holds nothing else).
+    /// Opens the transaction and waits for the lock every commit holds
+    /// (while another replica commits, this one's batches keep arriving
+    /// and join the group: see [`Conn::commit`]).
+    pub(super) async fn begin(&mut self) -> Result<(), tokio_postgres::Error> {
+        let c = &self.client;
+        let lock = &self.lock;
+        let answers = pipeline(vec![
+            Box::pin(async move { c.batch_execute("BEGIN").await.map(|()| Out::Done) }),
+            Box::pin(async move { c.execute(lock, &[&WRITE_LOCK]).await.map(Out::Rows) }),
+        ])
+        .await;
+        for answer in answers {
+            if let Err(e) = answer {
+                let _ = c.batch_execute("ROLLBACK").await;
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits every change of `groups`, in order, in the transaction
+    /// [`Conn::begin`] opened; answers the groups whose
+    /// [`Change::Consume`] lost its race (their other changes are kept
+    /// out: a consuming batch holds nothing else).
     pub(super) async fn commit<'a>(
         &mut self,
         groups: impl Iterator<Item = &'a [Change]>,
@@ -231,13 +253,7 @@ impl Conn {
             .then_some(self.head - CHANGES_KEPT);
         let this = &*self;
         let c = &this.client;
-        let mut sent: Vec<Pending<'_>> = Vec::with_capacity(steps.len() + 5);
-        sent.push(Box::pin(async move {
-            c.batch_execute("BEGIN").await.map(|()| Out::Done)
-        }));
-        sent.push(Box::pin(async move {
-            c.execute(&this.lock, &[&WRITE_LOCK]).await.map(Out::Rows)
-        }));
+        let mut sent: Vec<Pending<'_>> = Vec::with_capacity(steps.len() + 3);
         for step in &steps {
             sent.push(match step {
                 Step::Apply(run) => Box::pin(async move {
@@ -310,13 +326,11 @@ impl Conn {
         let answers = pipeline(sent).await;
         let mut lost = Vec::new();
         let mut head = self.head;
-        // BEGIN and the lock come first; the steps follow in order.
+        // The steps come first, in order.
         for (i, answer) in answers.into_iter().enumerate() {
             match answer? {
                 Out::Rows(0) => {
-                    if let Some(Step::Consume { group, .. }) =
-                        i.checked_sub(2).and_then(|s| steps.get(s))
-                    {
+                    if let Some(Step::Consume { group, .. }) = steps.get(i) {
                         lost.push(*group);
                     }
                 }
