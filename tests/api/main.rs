@@ -30,6 +30,7 @@ mod fixture_effects;
 mod lifecycle;
 mod ops;
 mod pg;
+mod pg_schema;
 mod process;
 mod replicas;
 mod robustness;

@@ -194,6 +194,12 @@ impl Postgres {
         assert!(c.start(), "pg_ctl start");
     }
 
+    /// Runs SQL on the test database (to lay it out as an older version
+    /// of the sandbox left it).
+    pub(crate) fn sql(&self, sql: &str) {
+        admin_sql(&self.url, sql);
+    }
+
     /// Whether the database can be stopped and started by the test.
     pub(crate) fn controllable(&self) -> bool {
         self.cluster.is_some()
