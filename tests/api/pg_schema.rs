@@ -6,19 +6,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::durable::app_for;
-use crate::helpers::TestApp;
 use crate::pg::Postgres;
-use crate::process::{Sandbox, debug_bin};
-
-async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (s, v) = app.json(method, path, body.as_ref()).await;
-    assert!((200..300).contains(&s), "{path}: {s} {v}");
-    v
-}
-
-fn replica(pg: &Postgres) -> Sandbox {
-    Sandbox::start(&debug_bin(), &["--store", pg.url.as_str()])
-}
+use crate::replicas::{ok, replica};
 
 fn person(email: &str) -> Value {
     json!({"type":"person","email":email,
@@ -54,7 +43,7 @@ const AS_VERSION_1: &str = r#"
 async fn a_first_version_database_is_migrated_in_place() {
     let Some(pg) = Postgres::start() else { return };
     let key = "test_pg_schema";
-    let first = replica(&pg);
+    let first = replica(&pg, &[]);
     let app = app_for(&first, key);
     let mut ids = Vec::new();
     for n in 0..5 {
@@ -109,7 +98,7 @@ async fn a_first_version_database_is_migrated_in_place() {
     pg.sql(AS_VERSION_1);
 
     // Two replicas of this build start on it together; both migrate once.
-    let (a, b) = (replica(&pg), replica(&pg));
+    let (a, b) = (replica(&pg, &[]), replica(&pg, &[]));
     let (a, b) = (app_for(&a, key), app_for(&b, key));
     for app in [&a, &b] {
         assert_eq!(ok(app, Method::GET, "/v1/clients", None).await, clients);

@@ -12,13 +12,13 @@ use crate::pg::Postgres;
 use crate::process::{Sandbox, debug_bin};
 use crate::webhooks::Receiver;
 
-async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
+pub(crate) async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
     let (s, v) = app.json(method, path, body.as_ref()).await;
     assert!((200..300).contains(&s), "{path}: {s} {v}");
     v
 }
 
-fn replica(pg: &Postgres, extra: &[&str]) -> Sandbox {
+pub(crate) fn replica(pg: &Postgres, extra: &[&str]) -> Sandbox {
     let mut args = vec!["--store", pg.url.as_str()];
     args.extend_from_slice(extra);
     Sandbox::start(&debug_bin(), &args)
