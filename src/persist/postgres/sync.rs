@@ -85,13 +85,14 @@ pub(super) async fn load(client: &mut Client) -> Result<(Vec<Record>, i64), toki
     Ok((records.into_iter().map(|(_, r)| r).collect(), head))
 }
 
-/// Changes other replicas made after `since`: each put with its record as
-/// it is now (a put overwritten since is skipped: the later change carries
-/// it), or everything when the log no longer reaches back that far.
+/// Changes other replicas made after `since`: the records they wrote, as
+/// they are now (a record written again since is read once, at its newest
+/// number), and the removals they logged, in sequence order; or everything
+/// when the log of removals no longer reaches back that far.
 ///
-/// One statement, so one round trip and one snapshot: the log's bounds and
-/// the changes up to its head (commits are serialised, so every change up
-/// to the head is visible).
+/// One statement, so one round trip and one snapshot: the head, the log's
+/// floor and the changes up to the head (commits are serialised, so every
+/// change up to the head is visible).
 async fn fetch(
     reader: &mut Reader,
     since: i64,

@@ -208,7 +208,7 @@ impl Conn {
             trim: client
                 .prepare(
                     "WITH d AS (DELETE FROM kyc_changes WHERE seq < $1)
-                     UPDATE kyc_log_floor SET below = $1",
+                     UPDATE kyc_log_floor SET below = greatest(below, $1)",
                 )
                 .await?,
             client,
