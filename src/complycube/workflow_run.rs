@@ -184,37 +184,14 @@ pub(crate) async fn complete(
     let now = api.core.clocks.now(key);
     api.store
         .write(key, |t, _| {
-            let before = t
-                .workflow_sessions
-                .get(&id)
-                .map(|s| super::workflow_view::render(t, s, now, false));
-            let current = t
-                .workflow_sessions
-                .get(&id)
-                .ok_or_else(|| not_found(raw_id))?;
-            if current.stage != Stage::Started {
-                return Err(not_started(current, current.status(t, now), "completed"));
-            }
-            let s = t
-                .workflow_sessions
-                .get_mut(&id)
-                .ok_or_else(|| not_found(raw_id))?;
-            s.stage = Stage::Processing;
-            s.updated_at = now;
-            s.scenario = selected.scenario.clone();
-            if c.via_api {
-                let s = s.clone();
-                let after = super::workflow_view::render(t, &s, now, false);
-                let change = audit::Change {
-                    resource_type: "workflowSession",
-                    resource_id: id,
-                    client_id: Some(s.client_id),
-                    trigger: "completeWorkflowSession",
-                    action: Action::Update,
-                };
-                t.audit(now, change, before, Some(after));
-            }
-            Ok(())
+            let moved = Move {
+                to: Stage::Processing,
+                verb: "completed",
+                trigger: c.via_api.then_some("completeWorkflowSession"),
+            };
+            moved.apply(t, id, raw_id, now, |s| {
+                s.scenario = selected.scenario.clone();
+            })
         })
         .await?;
     raise(api, key, "workflow.session.processing", id).await?;
@@ -264,6 +241,59 @@ pub(crate) async fn complete(
     Ok(Ok(done))
 }
 
+/// A started session moving on (completed: to processing; cancelled).
+struct Move {
+    to: Stage,
+    /// What the 422 for a session that is not started says it cannot be.
+    verb: &'static str,
+    /// The audit-log trigger, when the tenant's own API call moved it.
+    trigger: Option<&'static str>,
+}
+
+impl Move {
+    /// Moves session `id` of `t` if it is started (else 404 or 422), with
+    /// `edit` applied, and logs the change when asked; answers the session.
+    fn apply(
+        &self,
+        t: &mut super::tenant::Tenant,
+        id: ObjectId,
+        raw_id: &str,
+        now: i64,
+        edit: impl FnOnce(&mut WorkflowSession),
+    ) -> Result<WorkflowSession, ApiError> {
+        let current = t
+            .workflow_sessions
+            .get(&id)
+            .ok_or_else(|| not_found(raw_id))?;
+        if current.stage != Stage::Started {
+            return Err(not_started(current, current.status(t, now), self.verb));
+        }
+        let before = self
+            .trigger
+            .map(|_| super::workflow_view::render(t, current, now, false));
+        let s = t
+            .workflow_sessions
+            .get_mut(&id)
+            .ok_or_else(|| not_found(raw_id))?;
+        s.stage = self.to;
+        s.updated_at = now;
+        edit(s);
+        let s = s.clone();
+        if let Some(trigger) = self.trigger {
+            let after = super::workflow_view::render(t, &s, now, false);
+            let change = audit::Change {
+                resource_type: "workflowSession",
+                resource_id: id,
+                client_id: Some(s.client_id),
+                trigger,
+                action: Action::Update,
+            };
+            t.audit(now, change, before, Some(after));
+        }
+        Ok(s)
+    }
+}
+
 /// Cancels a started session and raises `workflow.session.cancelled`.
 pub(crate) async fn cancel(
     api: &Api,
@@ -276,36 +306,12 @@ pub(crate) async fn cancel(
     let session = api
         .store
         .write(key, |t, _| {
-            let before = t
-                .workflow_sessions
-                .get(&id)
-                .map(|s| super::workflow_view::render(t, s, now, false));
-            let current = t
-                .workflow_sessions
-                .get(&id)
-                .ok_or_else(|| not_found(raw_id))?;
-            if current.stage != Stage::Started {
-                return Err(not_started(current, current.status(t, now), "cancelled"));
-            }
-            let s = t
-                .workflow_sessions
-                .get_mut(&id)
-                .ok_or_else(|| not_found(raw_id))?;
-            s.stage = Stage::Cancelled;
-            s.updated_at = now;
-            let s = s.clone();
-            if via_api {
-                let after = super::workflow_view::render(t, &s, now, false);
-                let change = audit::Change {
-                    resource_type: "workflowSession",
-                    resource_id: id,
-                    client_id: Some(s.client_id),
-                    trigger: "cancelWorkflowSession",
-                    action: Action::Update,
-                };
-                t.audit(now, change, before, Some(after));
-            }
-            Ok(s)
+            let moved = Move {
+                to: Stage::Cancelled,
+                verb: "cancelled",
+                trigger: via_api.then_some("cancelWorkflowSession"),
+            };
+            moved.apply(t, id, raw_id, now, |_| {})
         })
         .await?;
     raise(api, key, "workflow.session.cancelled", id).await?;
