@@ -436,6 +436,43 @@ async fn workflow_sessions_complete_cancel_and_list_through_the_api() {
     let (s, _) = app.get("/v1/workflowSessions/nope").await;
     assert_eq!(s, 404);
 
+    // The API's moves are in the audit log, each once, with the change.
+    let (_, log) = app.get("/v1/auditLogs").await;
+    let moves: Vec<&Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resourceType"] == "workflowSession")
+        .collect();
+    let seen: Vec<(&str, &str)> = moves
+        .iter()
+        .map(|e| {
+            (
+                e["trigger"].as_str().unwrap(),
+                e["resourceId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("cancelWorkflowSession", id2),
+            ("completeWorkflowSession", id)
+        ]
+    );
+    let (_, one) = app
+        .get(&format!(
+            "/v1/auditLogs/{}",
+            moves[1]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert!(
+        one["diff"].as_array().unwrap().contains(
+            &json!({"action": "update", "path": ["status"], "old": "started", "new": "processing"})
+        ),
+        "{one}"
+    );
+
     // Lists: newest first, filters, and the list form without tasks.
     let (_, all) = app.get("/v1/workflowSessions").await;
     assert_eq!(all["totalItems"], 2);
