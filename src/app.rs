@@ -187,10 +187,12 @@ async fn unknown_route(req: Request) -> Response {
     res
 }
 
-/// Starts the background work: webhook delivery workers, their retry timer
-/// and every vendor's own (check lifecycles). Dropping the set stops them.
+/// Starts the background work: the shared store's connections, webhook
+/// delivery workers, their retry timer and every vendor's own (check
+/// lifecycles). Dropping the set stops them.
 fn start_background(state: &AppState) -> tokio::task::JoinSet<()> {
     let mut set = tokio::task::JoinSet::new();
+    state.core.durable.start(&mut set);
     state
         .core
         .outbox

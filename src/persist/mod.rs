@@ -259,7 +259,8 @@ pub(crate) struct StoreStatus {
 enum Backend {
     Memory,
     Sqlite(sqlite::Writer),
-    Postgres(postgres::Postgres),
+    // Boxed: it holds the channels and settings its tasks start with.
+    Postgres(Box<postgres::Postgres>),
 }
 
 /// The handle every writer holds: submits batches to the backend's writer.
@@ -300,7 +301,7 @@ impl Durable {
                 let mut s = lock(&status);
                 s.kind = "postgres";
                 s.path = Some(postgres::display(url));
-                (Backend::Postgres(pg), records)
+                (Backend::Postgres(Box::new(pg)), records)
             }
         };
         lock(&status).loaded = records.len();
@@ -315,6 +316,14 @@ impl Durable {
             },
             records,
         ))
+    }
+
+    /// Starts the shared store's connections on the server's runtime
+    /// (nothing to start for the others: SQLite's writer has its thread).
+    pub(crate) fn start(&self, set: &mut tokio::task::JoinSet<()>) {
+        if let Backend::Postgres(pg) = &self.backend {
+            pg.start(set);
+        }
     }
 
     /// Whether other processes write to this store too (PostgreSQL).

@@ -1,11 +1,13 @@
 //! The PostgreSQL backend: one database shared by every replica.
 //!
-//! All PostgreSQL I/O runs on one dedicated thread with its own
-//! single-threaded runtime, so the request runtime never waits on a socket
-//! to the database; the rest of the sandbox talks to it through channels.
-//! Two connections: the writer ([`writer`]: group commit, the change log,
-//! `NOTIFY`) and the reader ([`sync`]: the change log since a sequence
-//! number, `LISTEN`). Both reconnect after the database comes back.
+//! Startup (connect, migrate, load every record) runs on a thread of its
+//! own, since it is called before the server runs; afterwards the
+//! connections live on the server's runtime ([`Postgres::start`]), so a
+//! request and the commit it waits for never hand over between threads.
+//! Three connections: the writer ([`writer`]: group commit, `NOTIFY`),
+//! the reader ([`sync`]: other replicas' changes, `LISTEN`) and the
+//! leader's lock ([`lease`]). Each reconnects after the database comes
+//! back.
 
 mod lease;
 mod schema;
@@ -52,7 +54,20 @@ pub(super) struct Postgres {
     pub(super) leader: watch::Receiver<bool>,
     /// The change sequence number this replica has applied up to.
     pub(super) applied: AtomicI64,
-    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// What the connections' tasks take when they start.
+    idle: Mutex<Option<Loops>>,
+}
+
+/// The ends of the channels and the settings the connections' tasks run
+/// with, held from startup until [`Postgres::start`].
+struct Loops {
+    config: tokio_postgres::Config,
+    jobs: mpsc::UnboundedReceiver<Job>,
+    reads: mpsc::UnboundedReceiver<Request>,
+    origin: String,
+    announce: watch::Sender<i64>,
+    leader: watch::Sender<bool>,
+    status: Arc<Mutex<StoreStatus>>,
 }
 
 impl Postgres {
@@ -104,13 +119,30 @@ impl Postgres {
     }
 }
 
+impl Postgres {
+    /// Starts the writer, the reader and the leadership task on `set`
+    /// (once; dropping the set stops them). Batches submitted before wait
+    /// in their channel.
+    pub(super) fn start(&self, set: &mut tokio::task::JoinSet<()>) {
+        let Some(l) = lock(&self.idle).take() else {
+            return;
+        };
+        set.spawn(sync::serve(
+            l.config.clone(),
+            l.reads,
+            l.origin.clone(),
+            l.announce,
+            l.status.clone(),
+        ));
+        set.spawn(lease::run(l.config.clone(), l.leader));
+        set.spawn(write_loop(l.config, l.jobs, l.status, l.origin));
+    }
+}
+
 impl Drop for Postgres {
     fn drop(&mut self) {
         lock(&self.jobs).take();
         lock(&self.reads).take();
-        if let Some(t) = lock(&self.thread).take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -184,9 +216,9 @@ async fn connect_writer(config: &tokio_postgres::Config) -> Result<Conn, String>
     Conn::prepare(client).await.map_err(|e| describe(&e))
 }
 
-/// Connects (waiting up to `wait` for the database), migrates, loads every
-/// record and starts the thread. Every refusal is one line naming the
-/// database and the problem.
+/// Connects (waiting up to `wait` for the database), migrates and loads
+/// every record. Every refusal is one line naming the database and the
+/// problem.
 pub(super) fn open(
     url: &str,
     wait: Duration,
@@ -199,78 +231,25 @@ pub(super) fn open(
         .map_err(|e: tokio_postgres::Error| fail(format!("is not a connection URL: {e}")))?;
     config.application_name("kyc-sandbox");
     config.connect_timeout(CONNECT_TIMEOUT);
-    let origin = uuid::Uuid::new_v4().simple().to_string();
-    let (jobs_tx, jobs_rx) = mpsc::unbounded_channel::<Job>();
-    let (reads_tx, reads_rx) = mpsc::unbounded_channel::<Request>();
-    let (announce_tx, announced) = watch::channel(0i64);
-    let (leader_tx, leader) = watch::channel(false);
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(Vec<Record>, i64), String>>();
-    let thread = std::thread::Builder::new()
+    let startup = config.clone();
+    let loaded = std::thread::Builder::new()
         .name("kyc-sandbox-postgres".into())
         .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
+            let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = ready_tx.send(Err(format!("cannot start its runtime: {e}")));
-                    return;
-                }
-            };
-            runtime.block_on(async move {
-                let deadline = Instant::now() + wait;
-                let mut client = loop {
-                    match connect_client(&config).await {
-                        Ok(c) => break c,
-                        Err(e) if Instant::now() >= deadline => {
-                            let _ = ready_tx.send(Err(format!(
-                                "cannot connect (waited {} s): {e}",
-                                wait.as_secs()
-                            )));
-                            return;
-                        }
-                        Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
-                    }
-                };
-                if let Err(e) = schema::migrate(&mut client).await {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-                let writer = match Conn::prepare(client).await {
-                    Ok(w) => w,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(describe(&e)));
-                        return;
-                    }
-                };
-                let mut writer = writer;
-                let loaded = match sync::load(&mut writer.client).await {
-                    Ok(x) => x,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(format!("cannot be read: {}", describe(&e))));
-                        return;
-                    }
-                };
-                let _ = ready_tx.send(Ok(loaded));
-                let reader = tokio::spawn(sync::serve(
-                    config.clone(),
-                    reads_rx,
-                    origin.clone(),
-                    announce_tx,
-                    status.clone(),
-                ));
-                let lease = tokio::spawn(lease::run(config.clone(), leader_tx));
-                write_loop(config, writer, jobs_rx, status, origin).await;
-                reader.abort();
-                lease.abort();
-            });
+                .map_err(|e| format!("cannot start its runtime: {e}"))?;
+            runtime.block_on(load(&startup, wait))
         })
-        .map_err(|e| fail(format!("cannot start the store thread: {e}")))?;
-    let (records, head) = ready_rx
-        .recv()
-        .map_err(|_| fail("the store thread stopped".into()))?
-        .map_err(fail)?;
+        .map_err(|e| fail(format!("cannot start the store thread: {e}")))?
+        .join()
+        .map_err(|_| fail("the store thread stopped".into()))?;
+    let (records, head) = loaded.map_err(fail)?;
+    lock(&status).connected = Some(true);
+    let (jobs_tx, jobs) = mpsc::unbounded_channel::<Job>();
+    let (reads_tx, reads) = mpsc::unbounded_channel::<Request>();
+    let (announce, announced) = watch::channel(0i64);
+    let (leader_tx, leader) = watch::channel(false);
     Ok((
         Postgres {
             jobs: Mutex::new(Some(jobs_tx)),
@@ -278,10 +257,40 @@ pub(super) fn open(
             announced,
             leader,
             applied: AtomicI64::new(head),
-            thread: Mutex::new(Some(thread)),
+            idle: Mutex::new(Some(Loops {
+                config,
+                jobs,
+                reads,
+                origin: uuid::Uuid::new_v4().simple().to_string(),
+                announce,
+                leader: leader_tx,
+                status,
+            })),
         },
         records,
     ))
+}
+
+/// Connects (retrying until `wait` has passed), migrates and reads every
+/// record with the change sequence number they reflect.
+async fn load(
+    config: &tokio_postgres::Config,
+    wait: Duration,
+) -> Result<(Vec<Record>, i64), String> {
+    let deadline = Instant::now() + wait;
+    let mut client = loop {
+        match connect_client(config).await {
+            Ok(c) => break c,
+            Err(e) if Instant::now() >= deadline => {
+                return Err(format!("cannot connect (waited {} s): {e}", wait.as_secs()));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    };
+    schema::migrate(&mut client).await?;
+    sync::load(&mut client)
+        .await
+        .map_err(|e| format!("cannot be read: {}", describe(&e)))
 }
 
 impl Postgres {
@@ -295,13 +304,11 @@ impl Postgres {
 /// hand (their requests answer 503) and is re-established for the next.
 async fn write_loop(
     config: tokio_postgres::Config,
-    first: Conn,
     mut rx: mpsc::UnboundedReceiver<Job>,
     status: Arc<Mutex<StoreStatus>>,
     origin: String,
 ) {
-    let mut conn = Some(first);
-    lock(&status).connected = Some(true);
+    let mut conn: Option<Conn> = None;
     while let Some(job) = rx.recv().await {
         let mut jobs = vec![job];
         while jobs.len() < GROUP_MAX {
