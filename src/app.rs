@@ -54,6 +54,7 @@ pub fn build(config: Config) -> Result<AppState, String> {
     let (durable, records) = Durable::open(
         &config.store,
         std::time::Duration::from_secs(config.store_wait_secs),
+        i64::from(config.store_log_keep),
     )?;
     let durable = Arc::new(durable);
     let vendors = vendors(&config, &durable);

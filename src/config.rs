@@ -276,6 +276,13 @@ pub struct Config {
     #[arg(long, env = "KYC_SANDBOX_STORE_WAIT_SECS", default_value_t = 30)]
     pub store_wait_secs: u64,
 
+    /// How many sequence numbers the PostgreSQL log of removals spans: a
+    /// replica further behind than that (stopped, cut off) reloads every
+    /// record instead of reading what it missed.
+    #[arg(long, env = "KYC_SANDBOX_STORE_LOG_KEEP", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(16..))]
+    pub store_log_keep: u32,
+
     /// A tenant export to import at startup into the tenant it names,
     /// replacing what that tenant held (repeatable; comma-separated in the
     /// environment variable).

@@ -279,9 +279,12 @@ pub(crate) struct Durable {
 
 impl Durable {
     /// Opens the store and reads every record it holds. Memory mode holds none.
+    /// `wait`: how long PostgreSQL may take to accept connections;
+    /// `log_keep`: how many sequence numbers its log of removals spans.
     pub(crate) fn open(
         spec: &StoreSpec,
         wait: std::time::Duration,
+        log_keep: i64,
     ) -> Result<(Durable, Vec<Record>), String> {
         let status = Arc::new(Mutex::new(StoreStatus {
             kind: "memory",
@@ -297,7 +300,7 @@ impl Durable {
                 (Backend::Sqlite(writer), records)
             }
             StoreSpec::Postgres(url) => {
-                let (pg, records) = postgres::open(url, wait, status.clone())?;
+                let (pg, records) = postgres::open(url, wait, log_keep, status.clone())?;
                 let mut s = lock(&status);
                 s.kind = "postgres";
                 s.path = Some(postgres::display(url));
@@ -494,7 +497,7 @@ mod tests {
 
     #[test]
     fn memory_batches_record_nothing() {
-        let (d, records) = Durable::open(&StoreSpec::Memory, std::time::Duration::ZERO).unwrap();
+        let (d, records) = Durable::open(&StoreSpec::Memory, std::time::Duration::ZERO, 0).unwrap();
         assert!(records.is_empty());
         let mut b = d.batch();
         b.put("t", "k", "1", None, &serde_json::json!({"a": 1}), None);

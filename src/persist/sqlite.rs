@@ -318,8 +318,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         {
-            let (d, loaded) =
-                Durable::open(&StoreSpec::Sqlite(path.clone()), std::time::Duration::ZERO).unwrap();
+            let (d, loaded) = Durable::open(
+                &StoreSpec::Sqlite(path.clone()),
+                std::time::Duration::ZERO,
+                0,
+            )
+            .unwrap();
             assert!(loaded.is_empty());
             let mut b = d.batch();
             b.put("t", "k", "1", None, &serde_json::json!({"v": 1}), None);
@@ -342,7 +346,11 @@ mod tests {
         }
         // The writer thread closes the file once every handle is gone.
         let (_, loaded) = loop {
-            match Durable::open(&StoreSpec::Sqlite(path.clone()), std::time::Duration::ZERO) {
+            match Durable::open(
+                &StoreSpec::Sqlite(path.clone()),
+                std::time::Duration::ZERO,
+                0,
+            ) {
                 Ok(x) => break x,
                 Err(e) if e.contains("in use") => {
                     tokio::time::sleep(std::time::Duration::from_millis(10)).await

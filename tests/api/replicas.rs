@@ -502,3 +502,45 @@ async fn a_tenant_written_through_one_replica_is_not_idle_on_the_leader() {
     let list = ok(&leader, Method::GET, "/v1/clients", None).await;
     assert_eq!(list["totalItems"], 16, "{list}");
 }
+
+/// Pauses or resumes a replica's whole process.
+fn signal(sandbox: &Sandbox, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([sig, &sandbox.pid().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill {sig}");
+}
+
+#[tokio::test]
+async fn a_replica_behind_the_trimmed_log_reloads_everything() {
+    let Some(pg) = Postgres::start() else { return };
+    let key = "test_pg_behind";
+    let keep = ["--store-log-keep", "16"];
+    let (a, b) = (replica(&pg, &keep), replica(&pg, &keep));
+    let (on_a, on_b) = (app_for(&a, key), app_for(&b, key));
+    let gone = ok(&on_a, Method::POST, "/v1/clients", Some(person())).await;
+    let gone = gone["id"].as_str().unwrap().to_owned();
+    ok(&on_b, Method::GET, &format!("/v1/clients/{gone}"), None).await;
+
+    // B sleeps through far more removals than the log keeps.
+    signal(&b, "-STOP");
+    ok(&on_a, Method::DELETE, &format!("/v1/clients/{gone}"), None).await;
+    for _ in 0..40 {
+        let c = ok(&on_a, Method::POST, "/v1/clients", Some(person())).await;
+        let path = format!("/v1/clients/{}", c["id"].as_str().unwrap());
+        ok(&on_a, Method::DELETE, &path, None).await;
+    }
+    let kept = ok(&on_a, Method::POST, "/v1/clients", Some(person())).await;
+    signal(&b, "-CONT");
+
+    // The deletion B never read is gone from the log: only a reload shows it.
+    let (s, v) = on_b
+        .json(Method::GET, &format!("/v1/clients/{gone}"), None)
+        .await;
+    assert_eq!(s, 404, "{v}");
+    let list_b = ok(&on_b, Method::GET, "/v1/clients", None).await;
+    assert_eq!(list_b, ok(&on_a, Method::GET, "/v1/clients", None).await);
+    assert_eq!(list_b["totalItems"], 1, "{list_b}");
+    assert_eq!(list_b["items"][0]["id"], kept["id"]);
+}

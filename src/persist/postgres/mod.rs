@@ -68,6 +68,8 @@ struct Loops {
     announce: watch::Sender<i64>,
     leader: watch::Sender<bool>,
     status: Arc<Mutex<StoreStatus>>,
+    /// How many sequence numbers the log of removals spans.
+    log_keep: i64,
 }
 
 impl Postgres {
@@ -135,7 +137,7 @@ impl Postgres {
             l.status.clone(),
         ));
         set.spawn(lease::run(l.config.clone(), l.leader));
-        set.spawn(write_loop(l.config, l.jobs, l.status, l.origin));
+        set.spawn(write_loop(l.config, l.jobs, l.status, l.origin, l.log_keep));
     }
 }
 
@@ -211,9 +213,11 @@ async fn connect_client(config: &tokio_postgres::Config) -> Result<tokio_postgre
 }
 
 /// Connects the writer (the schema exists).
-async fn connect_writer(config: &tokio_postgres::Config) -> Result<Conn, String> {
+async fn connect_writer(config: &tokio_postgres::Config, log_keep: i64) -> Result<Conn, String> {
     let client = connect_client(config).await?;
-    Conn::prepare(client).await.map_err(|e| describe(&e))
+    Conn::prepare(client, log_keep)
+        .await
+        .map_err(|e| describe(&e))
 }
 
 /// Connects (waiting up to `wait` for the database), migrates and loads
@@ -222,6 +226,7 @@ async fn connect_writer(config: &tokio_postgres::Config) -> Result<Conn, String>
 pub(super) fn open(
     url: &str,
     wait: Duration,
+    log_keep: i64,
     status: Arc<Mutex<StoreStatus>>,
 ) -> Result<(Postgres, Vec<Record>), String> {
     let name = display(url);
@@ -265,6 +270,7 @@ pub(super) fn open(
                 announce,
                 leader: leader_tx,
                 status,
+                log_keep,
             })),
         },
         records,
@@ -307,6 +313,7 @@ async fn write_loop(
     mut rx: mpsc::UnboundedReceiver<Job>,
     status: Arc<Mutex<StoreStatus>>,
     origin: String,
+    log_keep: i64,
 ) {
     let mut conn: Option<Conn> = None;
     while let Some(job) = rx.recv().await {
@@ -318,7 +325,7 @@ async fn write_loop(
             }
         }
         if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
-            conn = match connect_writer(&config).await {
+            conn = match connect_writer(&config, log_keep).await {
                 Ok(c) => Some(c),
                 Err(e) => {
                     let mut s = lock(&status);

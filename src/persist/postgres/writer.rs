@@ -27,10 +27,6 @@ use super::super::{Change, Record};
 /// The advisory lock every commit holds ("kycs" + 2).
 const WRITE_LOCK: i64 = 0x6B79_6373_0002;
 
-/// The log of removals keeps the last this many sequence numbers;
-/// replicas further behind reload everything.
-pub(super) const CHANGES_KEPT: i64 = 100_000;
-
 /// A connection with the statements a commit uses, prepared once.
 pub(super) struct Conn {
     pub(super) client: Client,
@@ -47,6 +43,9 @@ pub(super) struct Conn {
     head: i64,
     /// The head the change log was last trimmed at.
     trimmed: i64,
+    /// How many sequence numbers the log of removals spans; replicas
+    /// further behind reload everything.
+    keep: i64,
 }
 
 /// Puts and deletes of distinct records, as the `apply` statement's arrays.
@@ -129,7 +128,7 @@ async fn pipeline(statements: Vec<Pending<'_>>) -> Vec<Result<Out, tokio_postgre
 }
 
 impl Conn {
-    pub(super) async fn prepare(client: Client) -> Result<Conn, tokio_postgres::Error> {
+    pub(super) async fn prepare(client: Client, keep: i64) -> Result<Conn, tokio_postgres::Error> {
         Ok(Conn {
             lock: client.prepare("SELECT pg_advisory_xact_lock($1)").await?,
             apply: client
@@ -214,6 +213,7 @@ impl Conn {
             client,
             head: 0,
             trimmed: 0,
+            keep,
         })
     }
 
@@ -249,8 +249,9 @@ impl Conn {
         let steps = plan(groups);
         // The log stays bounded; a replica further behind reloads
         // everything. Trimmed from the head the last commit reached.
-        let trim_below = (self.head > CHANGES_KEPT && self.head - self.trimmed > CHANGES_KEPT / 16)
-            .then_some(self.head - CHANGES_KEPT);
+        let keep = self.keep;
+        let trim_below =
+            (self.head > keep && self.head - self.trimmed > keep / 16).then_some(self.head - keep);
         let this = &*self;
         let c = &this.client;
         let mut sent: Vec<Pending<'_>> = Vec::with_capacity(steps.len() + 3);
@@ -340,7 +341,7 @@ impl Conn {
         }
         self.head = head;
         if let Some(below) = trim_below {
-            self.trimmed = below + CHANGES_KEPT;
+            self.trimmed = below + keep;
         }
         Ok(lost)
     }
