@@ -840,36 +840,9 @@ async fn load(
     for _ in 0..conns {
         let base = server.base.clone();
         let req = req.clone();
-        tasks.push(tokio::spawn(async move {
-            let client = http_client();
-            let mut lat = Vec::with_capacity(4096);
-            let mut errors = 0usize;
-            loop {
-                let t0 = Instant::now();
-                if t0 >= until {
-                    break;
-                }
-                let ok = matches!(send(&client, &base, &req).await, Ok((s, _)) if req.ok(s));
-                let t1 = Instant::now();
-                if t0 >= from && t1 <= until {
-                    if ok {
-                        lat.push((t1 - t0).as_micros() as u32);
-                    } else {
-                        errors += 1;
-                    }
-                }
-            }
-            (lat, errors)
-        }));
+        tasks.push(tokio::spawn(connection(base, req, from, until)));
     }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        if let Ok((lat, e)) = t.await {
-            all.extend(lat);
-            errors += e;
-        }
-    }
+    let (all, errors) = gather(tasks).await;
     let mut st = stats(all, errors, measure);
     if let Ok(((t0, s0, g0, b0), (t1, s1, g1, b1))) = sampler.join() {
         st.window_s = (t1 - t0).as_secs_f64();
@@ -1953,6 +1926,43 @@ async fn run_replicas(args: &Args, ctx: &Ctx, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// One keep-alive connection sending `req` until `until`: the latencies
+/// (µs) of the answers it got in `[from, until]`, and how many failed.
+async fn connection(base: String, req: Req, from: Instant, until: Instant) -> (Vec<u32>, usize) {
+    let client = http_client();
+    let mut lat = Vec::with_capacity(4096);
+    let mut errors = 0usize;
+    loop {
+        let t0 = Instant::now();
+        if t0 >= until {
+            break;
+        }
+        let ok = matches!(send(&client, &base, &req).await, Ok((s, _)) if req.ok(s));
+        let t1 = Instant::now();
+        if t0 >= from && t1 <= until {
+            if ok {
+                lat.push((t1 - t0).as_micros() as u32);
+            } else {
+                errors += 1;
+            }
+        }
+    }
+    (lat, errors)
+}
+
+/// Every connection's latencies and failures together.
+async fn gather(tasks: Vec<tokio::task::JoinHandle<(Vec<u32>, usize)>>) -> (Vec<u32>, usize) {
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        if let Ok((lat, e)) = t.await {
+            all.extend(lat);
+            errors += e;
+        }
+    }
+    (all, errors)
+}
+
 /// [`load`] over several servers: connection `i` goes to `bases[i % n]`.
 async fn load_spread(
     bases: &[String],
@@ -1968,36 +1978,9 @@ async fn load_spread(
     for i in 0..conns {
         let base = bases[i % bases.len()].clone();
         let req = req.clone();
-        tasks.push(tokio::spawn(async move {
-            let client = http_client();
-            let mut lat = Vec::with_capacity(4096);
-            let mut errors = 0usize;
-            loop {
-                let t0 = Instant::now();
-                if t0 >= until {
-                    break;
-                }
-                let ok = matches!(send(&client, &base, &req).await, Ok((s, _)) if req.ok(s));
-                let t1 = Instant::now();
-                if t0 >= from && t1 <= until {
-                    if ok {
-                        lat.push((t1 - t0).as_micros() as u32);
-                    } else {
-                        errors += 1;
-                    }
-                }
-            }
-            (lat, errors)
-        }));
+        tasks.push(tokio::spawn(connection(base, req, from, until)));
     }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        if let Ok((lat, e)) = t.await {
-            all.extend(lat);
-            errors += e;
-        }
-    }
+    let (all, errors) = gather(tasks).await;
     stats(all, errors, measure)
 }
 

@@ -251,7 +251,9 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
         for (changes, _) in jobs {
             for change in changes {
                 match change {
-                    Change::Put(r) => {
+                    // A countdown use: one writer, so nothing can have
+                    // changed the record meanwhile.
+                    Change::Put(r) | Change::Consume { after: Some(r), .. } => {
                         put.execute(params![
                             r.tenant,
                             r.kind,
@@ -270,17 +272,6 @@ fn commit(conn: &mut Connection, jobs: &[Job]) -> rusqlite::Result<()> {
                         owner,
                     } => {
                         delete_owned.execute(params![tenant, kind, owner])?;
-                    }
-                    // One writer: nothing can have changed it meanwhile.
-                    Change::Consume { after: Some(r), .. } => {
-                        put.execute(params![
-                            r.tenant,
-                            r.kind,
-                            r.id,
-                            r.owner,
-                            r.body,
-                            r.data.as_deref()
-                        ])?;
                     }
                     Change::Consume {
                         tenant,
