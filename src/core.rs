@@ -13,7 +13,7 @@ use crate::faults::Faults;
 use crate::fixtures;
 use crate::journal::Journal;
 use crate::metrics::Metrics;
-use crate::persist::{Ack, Applied, Change, Durable, Fetched, Record};
+use crate::persist::{Ack, Applied, Change, Durable, Record};
 use crate::scenario::Engine;
 use crate::scenario::stored::{self as stored_scenarios, Restored};
 use crate::tenant::{RestoreContext, TenantData};
@@ -144,26 +144,9 @@ impl Core {
     }
 
     /// Applies what other replicas changed, in order: puts restore their
-    /// records (runs of puts together, scenarios first), deletes forget them.
-    pub(crate) fn apply(&self, fetched: Fetched) {
-        let items = match fetched {
-            Fetched::Reload { records, .. } => {
-                tracing::info!(
-                    records = records.len(),
-                    "reloading every record from the store"
-                );
-                self.journal.reset_all();
-                for part in self.parts() {
-                    part.reset_all();
-                }
-                self.durable.forget_written();
-                if let Err(e) = self.restore(&records) {
-                    tracing::error!(error = %e, "a record of another replica does not load");
-                }
-                return;
-            }
-            Fetched::Changes { items, .. } => items,
-        };
+    /// records (runs of puts together, scenarios first), deletes forget them,
+    /// resets forget all but the records they keep.
+    pub(crate) fn apply(&self, items: &[Applied]) {
         let parts = self.parts();
         let mut run: Vec<&Record> = Vec::new();
         let flush = |run: &mut Vec<&Record>| {
@@ -174,7 +157,7 @@ impl Core {
                 run.clear();
             }
         };
-        for item in &items {
+        for item in items {
             match item {
                 Applied::Put(r) => {
                     self.idle.wrote(&r.tenant);
@@ -187,24 +170,44 @@ impl Core {
                         p.forget(tenant, kind, id);
                     }
                 }
-                Applied::Reset(tenant) => {
+                Applied::Reset { tenant, keep } => {
                     flush(&mut run);
+                    let kept = self.kept(keep);
                     self.journal.reset(tenant);
                     for part in &parts {
                         part.reset_tenant(tenant);
                     }
+                    flush(&mut kept.iter().collect());
                 }
-                Applied::ResetAll => {
+                Applied::ResetAll { keep } => {
                     flush(&mut run);
+                    let kept = self.kept(keep);
                     self.journal.reset_all();
                     for part in &parts {
                         part.reset_all();
                     }
                     self.durable.forget_written();
+                    flush(&mut kept.iter().collect());
                 }
             }
         }
         flush(&mut run);
+    }
+
+    /// The records memory holds under `keys` (a reset keeps them).
+    fn kept(&self, keys: &[(String, String, String)]) -> Vec<Record> {
+        let mut tenants: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+        tenants.sort_unstable();
+        tenants.dedup();
+        let wanted: std::collections::HashSet<(&str, &str, &str)> = keys
+            .iter()
+            .map(|(t, k, id)| (t.as_str(), k.as_str(), id.as_str()))
+            .collect();
+        tenants
+            .into_iter()
+            .flat_map(|t| self.export(t))
+            .filter(|r| wanted.contains(&(r.tenant.as_str(), r.kind.as_str(), r.id.as_str())))
+            .collect()
     }
 
     /// Makes memory reflect every change other replicas committed before

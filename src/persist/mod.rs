@@ -16,6 +16,7 @@
 //! startup, commit a batch, and (shared backends) fetch what other
 //! replicas changed since the last change applied here. Vendors never see SQL.
 
+mod own;
 mod postgres;
 mod sqlite;
 
@@ -208,19 +209,21 @@ pub(crate) enum Applied {
         kind: String,
         id: String,
     },
-    /// Every record of one tenant was deleted.
-    Reset(String),
-    /// Every record was deleted.
-    ResetAll,
+    /// Every record of one tenant was deleted, except those listed:
+    /// this replica wrote them after the reset (or is writing them).
+    Reset { tenant: String, keep: Vec<own::Key> },
+    /// Every record was deleted, except those listed.
+    ResetAll { keep: Vec<own::Key> },
 }
 
 /// What a shared store answers when asked for changes since a point.
 #[derive(Debug)]
 pub(crate) enum Fetched {
-    /// The changes, in order, and the point they reach.
+    /// The changes, in order, each with its sequence number, and the
+    /// point they reach.
     Changes {
         head: i64,
-        items: Vec<Applied>,
+        items: Vec<(i64, Applied)>,
         /// More changes follow `head`.
         more: bool,
     },
@@ -336,9 +339,11 @@ impl Durable {
 
     /// Makes memory reflect every change other replicas committed before
     /// this call: fetches them (one fetch serves every caller that asked
-    /// before it began) and hands them to `apply`, in order. Memory and
-    /// SQLite stores have nothing to catch up with.
-    pub(crate) async fn catch_up(&self, apply: impl Fn(Fetched)) -> Result<(), String> {
+    /// before it began), weighs them against this replica's own recent
+    /// writes ([`own`]) and hands the rest to `apply`, in order; then
+    /// rereads the records where the two crossed. Memory and SQLite stores
+    /// have nothing to catch up with.
+    pub(crate) async fn catch_up(&self, apply: impl Fn(&[Applied])) -> Result<(), String> {
         let Backend::Postgres(pg) = &self.backend else {
             return Ok(());
         };
@@ -349,17 +354,39 @@ impl Durable {
         }
         let covers = self.asked.load(Ordering::Acquire);
         loop {
-            let fetched = pg.fetch(pg.applied()).await?;
-            let (head, more) = match &fetched {
-                Fetched::Changes { head, more, .. } => (*head, *more),
-                Fetched::Reload { head, .. } => (*head, false),
+            let (head, more, items) = match pg.fetch(pg.applied()).await? {
+                Fetched::Changes { head, items, more } => (head, more, items),
+                Fetched::Reload { head, records } => {
+                    tracing::info!(
+                        records = records.len(),
+                        "reloading every record from the store"
+                    );
+                    let mut items = Vec::with_capacity(records.len() + 1);
+                    items.push((head, Applied::ResetAll { keep: Vec::new() }));
+                    items.extend(records.into_iter().map(|r| (head, Applied::Put(r))));
+                    (head, false, items)
+                }
             };
-            apply(fetched);
+            let since = pg.own.tick();
+            let items = pg.own.weigh(items);
+            apply(&items);
+            pg.own.collided(since, &items);
             pg.applied.store(head, Ordering::Release);
             if !more {
                 break;
             }
         }
+        for key in pg.own.rereads() {
+            let since = pg.own.tick();
+            let (tenant, kind, id) = key.clone();
+            let (item, version) = match pg.read(&tenant, &kind, &id).await? {
+                Some((record, seq)) => (Applied::Put(record), Some(seq)),
+                None => (Applied::Delete { tenant, kind, id }, None),
+            };
+            apply(std::slice::from_ref(&item));
+            pg.own.reread_done(&key, since, version);
+        }
+        pg.own.settle(pg.applied());
         self.covered.fetch_max(covers, Ordering::AcqRel);
         Ok(())
     }
@@ -446,7 +473,7 @@ impl Durable {
         id: &str,
     ) -> Result<Option<Record>, String> {
         match &self.backend {
-            Backend::Postgres(pg) => pg.read(tenant, kind, id).await,
+            Backend::Postgres(pg) => Ok(pg.read(tenant, kind, id).await?.map(|(r, _)| r)),
             _ => Err("the store is not shared".into()),
         }
     }

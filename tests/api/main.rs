@@ -32,6 +32,7 @@ mod ops;
 mod pg;
 mod pg_schema;
 mod process;
+mod replica_races;
 mod replicas;
 mod robustness;
 mod scenarios;

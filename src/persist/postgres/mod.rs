@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_postgres::NoTls;
 
+use super::own::OwnWrites;
 use super::{Ack, CommitError, Fetched, Job, Record, StoreStatus, lock};
 use writer::Conn;
 
@@ -37,10 +38,10 @@ const GROUP_MAX: usize = 1024;
 pub(super) enum Request {
     /// Other replicas' changes after a sequence number.
     Since(i64, oneshot::Sender<Result<Fetched, String>>),
-    /// One record as stored now.
+    /// One record as stored now, with its sequence number.
     Record {
         key: (String, String, String),
-        reply: oneshot::Sender<Result<Option<Record>, String>>,
+        reply: oneshot::Sender<Result<Option<(Record, i64)>, String>>,
     },
 }
 
@@ -54,6 +55,9 @@ pub(super) struct Postgres {
     pub(super) leader: watch::Receiver<bool>,
     /// The change sequence number this replica has applied up to.
     pub(super) applied: AtomicI64,
+    /// This replica's recent writes, which fetched changes are weighed
+    /// against.
+    pub(super) own: Arc<OwnWrites>,
     /// What the connections' tasks take when they start.
     idle: Mutex<Option<Loops>>,
 }
@@ -73,13 +77,17 @@ struct Loops {
 }
 
 impl Postgres {
+    /// Queues a batch for the writer; its changes are this replica's own
+    /// until the commit answers.
     pub(super) fn submit(&self, changes: Vec<super::Change>) -> Ack {
         let (done, rx) = oneshot::channel();
+        self.own.submitted(&changes);
         let sent = match lock(&self.jobs).as_ref() {
-            Some(tx) => tx.send((changes, done)).map_err(|e| e.0.1),
-            None => Err(done),
+            Some(tx) => tx.send((changes, done)).map_err(|e| e.0),
+            None => Err((changes, done)),
         };
-        if let Err(done) = sent {
+        if let Err((changes, done)) = sent {
+            self.own.finished(&changes, None);
             let _ = done.send(Err(CommitError("the store writer stopped".into())));
         }
         Ack::one(rx)
@@ -93,13 +101,13 @@ impl Postgres {
             .unwrap_or_else(|_| Err("the store reader stopped".into()))
     }
 
-    /// One record as stored now.
+    /// One record as stored now, with its sequence number.
     pub(super) async fn read(
         &self,
         tenant: &str,
         kind: &str,
         id: &str,
-    ) -> Result<Option<Record>, String> {
+    ) -> Result<Option<(Record, i64)>, String> {
         let (tx, rx) = oneshot::channel();
         self.ask(Request::Record {
             key: (tenant.to_owned(), kind.to_owned(), id.to_owned()),
@@ -137,7 +145,14 @@ impl Postgres {
             l.status.clone(),
         ));
         set.spawn(lease::run(l.config.clone(), l.leader));
-        set.spawn(write_loop(l.config, l.jobs, l.status, l.origin, l.log_keep));
+        set.spawn(write_loop(
+            l.config,
+            l.jobs,
+            l.status,
+            l.origin,
+            l.log_keep,
+            self.own.clone(),
+        ));
     }
 }
 
@@ -262,6 +277,7 @@ pub(super) fn open(
             announced,
             leader,
             applied: AtomicI64::new(head),
+            own: Arc::default(),
             idle: Mutex::new(Some(Loops {
                 config,
                 jobs,
@@ -314,6 +330,7 @@ async fn write_loop(
     status: Arc<Mutex<StoreStatus>>,
     origin: String,
     log_keep: i64,
+    own: Arc<OwnWrites>,
 ) {
     let mut conn: Option<Conn> = None;
     while let Some(job) = rx.recv().await {
@@ -380,12 +397,16 @@ async fn write_loop(
                 }
             }
         }
-        for (i, (_, done)) in jobs.into_iter().enumerate() {
+        // Marked before anyone is answered: the request a client sends
+        // next must find this commit's versions.
+        let head = conn.as_ref().map_or(0, |c| c.head);
+        for (i, (changes, done)) in jobs.into_iter().enumerate() {
             let answer = if result.is_ok() && lost.contains(&i) {
                 Err(CommitError::conflict())
             } else {
                 result.clone()
             };
+            own.finished(&changes, answer.is_ok().then_some(head));
             let _ = done.send(answer);
         }
     }

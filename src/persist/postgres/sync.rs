@@ -133,24 +133,31 @@ async fn fetch(
         let Some(op) = row.get::<_, Option<&str>>(3) else {
             continue;
         };
+        let seq: i64 = row.get::<_, Option<i64>>(2).unwrap_or(head);
         let tenant: Option<String> = row.get(4);
-        match op {
-            "put" => items.push(Applied::Put(Record {
-                tenant: tenant.unwrap_or_default(),
-                kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
-                id: row.get::<_, Option<String>>(6).unwrap_or_default(),
-                owner: row.get(7),
-                body: row.get::<_, Option<Vec<u8>>>(8).unwrap_or_default(),
-                data: row.get::<_, Option<Vec<u8>>>(9).map(Bytes::from),
-            })),
-            "delete" => items.push(Applied::Delete {
-                tenant: tenant.unwrap_or_default(),
-                kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
-                id: row.get::<_, Option<String>>(6).unwrap_or_default(),
-            }),
-            "reset" => items.push(Applied::Reset(tenant.unwrap_or_default())),
-            _ => items.push(Applied::ResetAll),
-        }
+        items.push((
+            seq,
+            match op {
+                "put" => Applied::Put(Record {
+                    tenant: tenant.unwrap_or_default(),
+                    kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
+                    id: row.get::<_, Option<String>>(6).unwrap_or_default(),
+                    owner: row.get(7),
+                    body: row.get::<_, Option<Vec<u8>>>(8).unwrap_or_default(),
+                    data: row.get::<_, Option<Vec<u8>>>(9).map(Bytes::from),
+                }),
+                "delete" => Applied::Delete {
+                    tenant: tenant.unwrap_or_default(),
+                    kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
+                    id: row.get::<_, Option<String>>(6).unwrap_or_default(),
+                },
+                "reset" => Applied::Reset {
+                    tenant: tenant.unwrap_or_default(),
+                    keep: Vec::new(),
+                },
+                _ => Applied::ResetAll { keep: Vec::new() },
+            },
+        ));
     }
     Ok(Fetched::Changes {
         head: reached,
@@ -223,12 +230,12 @@ async fn within<T>(
 async fn read_one(
     reader: &Reader,
     (tenant, kind, id): &(String, String, String),
-) -> Result<Option<Record>, tokio_postgres::Error> {
+) -> Result<Option<(Record, i64)>, tokio_postgres::Error> {
     let row = reader
         .client
         .query_opt(&reader.one, &[tenant, kind, id])
         .await?;
-    Ok(row.map(|r| record(&r, 0)))
+    Ok(row.map(|r| (record(&r, 0), r.get(6))))
 }
 
 /// The reader's connection and the statements it runs, prepared once.
@@ -266,7 +273,7 @@ async fn listen(
         let fetch = client.prepare(FETCH).await?;
         let one = client
             .prepare(
-                "SELECT tenant, kind, id, owner, body, data FROM kyc_records
+                "SELECT tenant, kind, id, owner, body, data, seq FROM kyc_records
                  WHERE tenant = $1 AND kind = $2 AND id = $3",
             )
             .await?;

@@ -40,7 +40,7 @@ pub(super) struct Conn {
     consume_last: Statement,
     trim: Statement,
     /// The newest change sequence number this connection committed.
-    head: i64,
+    pub(super) head: i64,
     /// The head the change log was last trimmed at.
     trimmed: i64,
     /// How many sequence numbers the log of removals spans; replicas
