@@ -24,15 +24,20 @@
 //! with a tick, and a record written during an application is reread too.
 //!
 //! Marks are forgotten once the replica has caught up past their version,
-//! so only the writes of the last moments are held here.
+//! so only the writes of the last moments are held here. Catching up runs
+//! before every request: its work here is proportional to what it fetched
+//! and to the marks it forgets, never to every mark held.
 
-use std::collections::HashMap;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
 use super::{Applied, Change, lock};
 
 /// A record's key: tenant, kind, id.
 pub(crate) type Key = (String, String, String);
+
+/// Hashed on every write and every fetched change: foldhash, not SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// What this replica wrote to one record (or one scope) lately.
 #[derive(Debug, Default, Clone, Copy)]
@@ -104,17 +109,34 @@ struct Inner {
     tenants: HashMap<String, Tenant>,
     /// Resets of everything.
     all: Mark,
+    /// The records marked for a reread.
+    rereading: HashSet<Key, foldhash::fast::RandomState>,
+    /// Marks that may have become forgettable, with the version they had
+    /// then: [`OwnWrites::settle`] looks at those the replica caught up past.
+    settling: VecDeque<(i64, Scope<String>)>,
 }
 
 /// What one change marks.
-enum Scope<'a> {
-    Key(&'a str, &'a str, &'a str),
-    Owned(&'a str, &'a str, &'a str),
-    Tenant(&'a str),
+#[derive(Debug)]
+enum Scope<S> {
+    Key(S, S, S),
+    Owned(S, S, S),
+    Tenant(S),
     All,
 }
 
-fn scope(change: &Change) -> Scope<'_> {
+impl Scope<&str> {
+    fn to_owned(&self) -> Scope<String> {
+        match *self {
+            Scope::Key(t, k, id) => Scope::Key(t.into(), k.into(), id.into()),
+            Scope::Owned(t, k, o) => Scope::Owned(t.into(), k.into(), o.into()),
+            Scope::Tenant(t) => Scope::Tenant(t.into()),
+            Scope::All => Scope::All,
+        }
+    }
+}
+
+fn scope(change: &Change) -> Scope<&str> {
     match change {
         Change::Put(r) => Scope::Key(&r.tenant, &r.kind, &r.id),
         Change::Delete { tenant, kind, id }
@@ -137,7 +159,7 @@ fn entry<'m>(
     b: &str,
 ) -> &'m mut Mark {
     if !map.contains_key(a) {
-        map.insert(a.to_owned(), HashMap::new());
+        map.insert(a.to_owned(), HashMap::default());
     }
     let inner = map.get_mut(a).expect("inserted above");
     if !inner.contains_key(b) {
@@ -154,12 +176,45 @@ impl Inner {
         self.tenants.get_mut(tenant).expect("inserted above")
     }
 
-    fn mark_mut(&mut self, scope: Scope<'_>) -> &mut Mark {
-        match scope {
+    fn mark_mut(&mut self, scope: &Scope<&str>) -> &mut Mark {
+        match *scope {
             Scope::Key(t, k, id) => entry(&mut self.tenant(t).keys, k, id),
             Scope::Owned(t, k, o) => entry(&mut self.tenant(t).owned, k, o),
             Scope::Tenant(t) => &mut self.tenant(t).whole,
             Scope::All => &mut self.all,
+        }
+    }
+
+    /// Forgets the mark if nothing can cross it any more (and the maps
+    /// left empty).
+    fn forget_idle(&mut self, scope: &Scope<String>, applied: i64) {
+        let tenant = match scope {
+            Scope::Key(t, ..) | Scope::Owned(t, ..) | Scope::Tenant(t) => t,
+            Scope::All => return,
+        };
+        let Some(marks) = self.tenants.get_mut(tenant) else {
+            return;
+        };
+        let (map, a, b) = match scope {
+            Scope::Key(_, k, id) => (&mut marks.keys, k, id),
+            Scope::Owned(_, k, o) => (&mut marks.owned, k, o),
+            _ => {
+                if marks.idle(applied) {
+                    self.tenants.remove(tenant);
+                }
+                return;
+            }
+        };
+        if let Some(inner) = map.get_mut(a.as_str()) {
+            if inner.get(b.as_str()).is_some_and(|m| m.idle(applied)) {
+                inner.remove(b.as_str());
+                if inner.is_empty() {
+                    map.remove(a.as_str());
+                }
+            }
+        }
+        if marks.idle(applied) {
+            self.tenants.remove(tenant);
         }
     }
 
@@ -198,7 +253,12 @@ impl Inner {
     }
 
     fn reread(&mut self, t: &str, k: &str, id: &str) {
-        entry(&mut self.tenant(t).keys, k, id).reread = true;
+        let m = entry(&mut self.tenant(t).keys, k, id);
+        if !m.reread {
+            m.reread = true;
+            self.rereading
+                .insert((t.to_owned(), k.to_owned(), id.to_owned()));
+        }
     }
 
     /// The records a reset of `tenant` (every tenant: `None`) at `seq`
@@ -206,20 +266,25 @@ impl Inner {
     /// once written).
     fn keep(&mut self, tenant: Option<&str>, seq: i64) -> Vec<Key> {
         let mut keep = Vec::new();
-        for (t, marks) in &mut self.tenants {
+        let mut pending = Vec::new();
+        for (t, marks) in &self.tenants {
             if tenant.is_some_and(|only| only != t) {
                 continue;
             }
-            for (k, ids) in &mut marks.keys {
+            for (k, ids) in &marks.keys {
                 for (id, m) in ids {
-                    if m.pending > 0 {
-                        m.reread = true;
-                    }
                     if m.pending > 0 || m.version > seq {
                         keep.push((t.clone(), k.clone(), id.clone()));
+                        if m.pending > 0 {
+                            pending.push(keep.len() - 1);
+                        }
                     }
                 }
             }
+        }
+        for i in pending {
+            let (t, k, id) = &keep[i];
+            self.reread(t, k, id);
         }
         keep
     }
@@ -227,15 +292,21 @@ impl Inner {
     /// Marks for rereading the records of `tenant` (every tenant: `None`)
     /// written after tick `since`.
     fn reread_touched(&mut self, tenant: Option<&str>, since: u64) {
-        for (t, marks) in &mut self.tenants {
+        let mut touched = Vec::new();
+        for (t, marks) in &self.tenants {
             if tenant.is_some_and(|only| only != t) {
                 continue;
             }
-            for m in marks.keys.values_mut().flat_map(HashMap::values_mut) {
-                if m.touched > since {
-                    m.reread = true;
+            for (k, ids) in &marks.keys {
+                for (id, m) in ids {
+                    if m.touched > since {
+                        touched.push((t.clone(), k.clone(), id.clone()));
+                    }
                 }
             }
+        }
+        for (t, k, id) in touched {
+            self.reread(&t, &k, &id);
         }
     }
 }
@@ -253,7 +324,7 @@ impl OwnWrites {
         i.tick += 1;
         let tick = i.tick;
         for c in changes {
-            let m = i.mark_mut(scope(c));
+            let m = i.mark_mut(&scope(c));
             m.pending += 1;
             m.touched = tick;
         }
@@ -263,10 +334,15 @@ impl OwnWrites {
     pub(crate) fn finished(&self, changes: &[Change], head: Option<i64>) {
         let mut i = lock(&self.inner);
         for c in changes {
-            let m = i.mark_mut(scope(c));
+            let s = scope(c);
+            let m = i.mark_mut(&s);
             m.pending = m.pending.saturating_sub(1);
             if let Some(h) = head {
                 m.version = m.version.max(h);
+            }
+            if m.pending == 0 {
+                let version = m.version;
+                i.settling.push_back((version, s.to_owned()));
             }
         }
     }
@@ -345,18 +421,11 @@ impl OwnWrites {
     /// pending.
     pub(crate) fn rereads(&self) -> Vec<Key> {
         let i = lock(&self.inner);
-        let mut keys = Vec::new();
-        for (t, marks) in &i.tenants {
-            for (k, ids) in &marks.keys {
-                for (id, m) in ids {
-                    if m.reread {
-                        keys.push((t.clone(), k.clone(), id.clone()));
-                    }
-                }
-            }
-        }
-        keys.retain(|key| !i.covered_pending(key));
-        keys
+        i.rereading
+            .iter()
+            .filter(|key| !i.covered_pending(key))
+            .cloned()
+            .collect()
     }
 
     /// A reread taken after tick `since` reached memory; `version`: the
@@ -372,21 +441,22 @@ impl OwnWrites {
         if let Some(v) = version {
             m.version = m.version.max(v);
         }
+        let version = m.version;
+        let key = (t.clone(), k.clone(), id.clone());
+        i.rereading.remove(&key);
+        i.settling
+            .push_back((version, Scope::Key(key.0, key.1, key.2)));
     }
 
     /// Forgets the marks no fetched change can cross any more: nothing
     /// pending, no reread, and a version the replica has caught up past.
     pub(crate) fn settle(&self, applied: i64) {
         let mut i = lock(&self.inner);
-        i.tenants.retain(|_, marks| {
-            for map in [&mut marks.keys, &mut marks.owned] {
-                map.retain(|_, ids| {
-                    ids.retain(|_, m| !m.idle(applied));
-                    !ids.is_empty()
-                });
+        while i.settling.front().is_some_and(|(v, _)| *v <= applied) {
+            if let Some((_, scope)) = i.settling.pop_front() {
+                i.forget_idle(&scope, applied);
             }
-            !marks.idle(applied)
-        });
+        }
     }
 
     /// How many records and scopes are marked (for tests).
