@@ -118,7 +118,13 @@ impl Core {
 
     fn restore_refs(&self, records: &[&Record]) -> Result<(), String> {
         let mut scenarios = self.restored.lock().unwrap_or_else(|e| e.into_inner());
-        for r in records.iter().filter(|r| r.kind == stored_scenarios::KIND) {
+        // Other replicas' checks may refer to a scenario this one wrote.
+        let mine = self.durable.take_shared();
+        for r in mine
+            .iter()
+            .chain(records.iter().copied())
+            .filter(|r| r.kind == stored_scenarios::KIND)
+        {
             scenarios.add(r, self.scenarios.vocabularies());
         }
         let ctx = RestoreContext {

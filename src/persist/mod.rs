@@ -272,6 +272,11 @@ pub(crate) struct Durable {
     status: Arc<Mutex<StoreStatus>>,
     /// Ids of shared records (scenarios) already written this run.
     written: Mutex<HashSet<String>>,
+    /// Shared records this replica wrote and has not handed over yet
+    /// ([`Durable::take_shared`]): other replicas' records may refer to
+    /// them even when this replica wrote them last (and so never fetches
+    /// them).
+    mine: Mutex<Vec<Record>>,
     /// Catching up with other replicas: one fetch at a time.
     catching_up: tokio::sync::Mutex<()>,
     /// Requests that asked to catch up so far, and those a finished fetch
@@ -316,6 +321,7 @@ impl Durable {
                 backend,
                 status,
                 written: Mutex::default(),
+                mine: Mutex::default(),
                 catching_up: tokio::sync::Mutex::new(()),
                 asked: AtomicU64::new(0),
                 covered: AtomicU64::new(0),
@@ -482,6 +488,18 @@ impl Durable {
     /// has to be written this run; marks it written.
     pub(crate) fn first_write(&self, id: &str) -> bool {
         self.enabled() && lock(&self.written).insert(id.to_owned())
+    }
+
+    /// Notes a shared record this replica wrote (shared stores only).
+    pub(crate) fn wrote_shared(&self, record: &Record) {
+        if self.shared() {
+            lock(&self.mine).push(record.clone());
+        }
+    }
+
+    /// The shared records this replica wrote since the last call.
+    pub(crate) fn take_shared(&self) -> Vec<Record> {
+        std::mem::take(&mut *lock(&self.mine))
     }
 
     /// After everything was deleted, shared records must be written again.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::compile::compile;
 use super::model::Scenario;
 use super::vocabulary::Vocabulary;
-use crate::persist::{Batch, Durable, Record};
+use crate::persist::{Batch, Change, Durable, Record};
 
 /// The record kind of a stored scenario.
 pub(crate) const KIND: &str = "scenario";
@@ -18,7 +18,9 @@ pub(crate) const SHARED: &str = "";
 /// Adds the scenario's record to `batch` unless it was written already.
 pub(crate) fn put(batch: &mut Batch, durable: &Durable, s: &Scenario) {
     if batch.enabled() && durable.first_write(&s.digest) {
-        batch.put(SHARED, KIND, &s.digest, None, s, None);
+        let r = record(s);
+        durable.wrote_shared(&r);
+        batch.push(Change::Put(r));
     }
 }
 

@@ -264,3 +264,65 @@ async fn a_create_committing_after_another_replicas_tenant_reset_stands_on_both(
         assert_eq!(email(app, &id).await, (200, json!("new@example.com")));
     }
 }
+
+/// Creates a screening check decided by `scenario` (named in the header).
+fn check_with(
+    app: &TestApp,
+    client: &str,
+    scenario: &'static str,
+) -> tokio::task::JoinHandle<(u16, Value)> {
+    let app = app.clone();
+    let body = json!({"clientId": client, "type": "standard_screening_check"});
+    tokio::spawn(async move {
+        let res = app
+            .client
+            .post(app.url("/v1/checks"))
+            .header("Authorization", &app.key)
+            .header("X-Sandbox-Scenario", scenario)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent");
+        crate::helpers::decode(res).await
+    })
+}
+
+#[tokio::test]
+async fn checks_decided_by_a_scenario_both_replicas_stored_at_once_render_alike() {
+    let Some(pg) = Postgres::start() else { return };
+    let Pair {
+        a,
+        b,
+        db,
+        _replicas,
+    } = pair(&pg, "test_pg_cross_scenario").await;
+    let client = a.person("Ann", "Doe").await;
+    assert_eq!(b.get(&format!("/v1/clients/{client}")).await.0, 200);
+
+    // Both replicas store the scenario with their first check it decides;
+    // B's commit goes first, A's right after.
+    let scenario = "screening-sanctions-match";
+    let table = hold(&pg, LOCK_RECORDS.into()).await;
+    until_waiting(&db, 0, true).await;
+    let via_b = check_with(&b, &client, scenario);
+    until_waiting(&db, 1, true).await;
+    let via_a = check_with(&a, &client, scenario);
+    until_waiting(&db, 2, true).await;
+    drop(table);
+    let mut ids = Vec::new();
+    for call in [via_b, via_a] {
+        let (s, check) = call.await.expect("the call");
+        assert_eq!(s, 200, "{check}");
+        ids.push(check["id"].as_str().expect("id").to_owned());
+    }
+    for id in &ids {
+        let path = format!("/v1/checks/{id}");
+        let mut seen = Vec::new();
+        for app in [&a, &b] {
+            let check = ok(app, Method::GET, &path, None).await;
+            seen.push(check["result"]["outcome"].clone());
+        }
+        assert_eq!(seen[0], seen[1], "{id}: A and B answer alike");
+        assert_ne!(seen[0], json!("clear"), "{id}: decided by {scenario}");
+    }
+}
