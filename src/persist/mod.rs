@@ -382,15 +382,24 @@ impl Durable {
                 break;
             }
         }
-        for key in pg.own.rereads() {
+        let keys = pg.own.rereads();
+        if !keys.is_empty() {
             let since = pg.own.tick();
-            let (tenant, kind, id) = key.clone();
-            let (item, version) = match pg.read(&tenant, &kind, &id).await? {
-                Some((record, seq)) => (Applied::Put(record), Some(seq)),
-                None => (Applied::Delete { tenant, kind, id }, None),
-            };
-            apply(std::slice::from_ref(&item));
-            pg.own.reread_done(&key, since, version);
+            let found = pg.read(keys.clone()).await?;
+            let mut items = Vec::with_capacity(keys.len());
+            let mut versions = Vec::with_capacity(keys.len());
+            for ((tenant, kind, id), got) in keys.iter().cloned().zip(found) {
+                let (item, version) = match got {
+                    Some((record, seq)) => (Applied::Put(record), Some(seq)),
+                    None => (Applied::Delete { tenant, kind, id }, None),
+                };
+                items.push(item);
+                versions.push(version);
+            }
+            apply(&items);
+            for (key, version) in keys.iter().zip(versions) {
+                pg.own.reread_done(key, since, version);
+            }
         }
         pg.own.settle(pg.applied());
         self.covered.fetch_max(covers, Ordering::AcqRel);
@@ -479,7 +488,11 @@ impl Durable {
         id: &str,
     ) -> Result<Option<Record>, String> {
         match &self.backend {
-            Backend::Postgres(pg) => Ok(pg.read(tenant, kind, id).await?.map(|(r, _)| r)),
+            Backend::Postgres(pg) => {
+                let key = (tenant.to_owned(), kind.to_owned(), id.to_owned());
+                let found = pg.read(vec![key]).await?;
+                Ok(found.into_iter().next().flatten().map(|(r, _)| r))
+            }
             _ => Err("the store is not shared".into()),
         }
     }

@@ -44,6 +44,8 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 struct Mark {
     /// Writes submitted and not yet committed (or failed).
     pending: u32,
+    /// Those of them that leave the record in place (not deletes).
+    keeping: u32,
     /// The newest version of the record this replica knows it holds: the
     /// head of its last commit that wrote it, or the sequence number a
     /// reread found.
@@ -134,6 +136,12 @@ impl Scope<&str> {
             Scope::All => Scope::All,
         }
     }
+}
+
+/// Whether the change leaves a record behind (a delete does not; neither
+/// may a use counting down, conservatively counted as one that does).
+fn keeps(change: &Change) -> bool {
+    !matches!(change, Change::Delete { .. })
 }
 
 fn scope(change: &Change) -> Scope<&str> {
@@ -326,6 +334,7 @@ impl OwnWrites {
         for c in changes {
             let m = i.mark_mut(&scope(c));
             m.pending += 1;
+            m.keeping += u32::from(keeps(c));
             m.touched = tick;
         }
     }
@@ -337,6 +346,7 @@ impl OwnWrites {
             let s = scope(c);
             let m = i.mark_mut(&s);
             m.pending = m.pending.saturating_sub(1);
+            m.keeping = m.keeping.saturating_sub(u32::from(keeps(c)));
             if let Some(h) = head {
                 m.version = m.version.max(h);
             }
@@ -373,6 +383,8 @@ impl OwnWrites {
                     }
                 }
                 Applied::Delete { tenant, kind, id } => match i.key(&tenant, &kind, &id) {
+                    // Deleted here too, whichever commits last.
+                    Some(m) if m.pending > 0 && m.keeping == 0 => {}
                     Some(m) if m.pending > 0 => i.reread(&tenant, &kind, &id),
                     Some(m) if m.version > seq => {}
                     _ => out.push(Applied::Delete { tenant, kind, id }),
@@ -548,6 +560,20 @@ mod tests {
         assert!(own.rereads().is_empty());
         own.settle(6);
         assert_eq!(own.len(), 0);
+    }
+
+    #[test]
+    fn a_delete_crossing_a_pending_delete_needs_no_reread() {
+        let own = OwnWrites::default();
+        let gone = [Change::Delete {
+            tenant: "t".into(),
+            kind: "k",
+            id: "a".into(),
+        }];
+        own.submitted(&gone);
+        assert!(own.weigh(vec![(5, delete("a"))]).is_empty());
+        own.finished(&gone, Some(6));
+        assert!(own.rereads().is_empty());
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_postgres::NoTls;
 
-use super::own::OwnWrites;
+use super::own::{Key, OwnWrites};
 use super::{Ack, CommitError, Fetched, Job, Record, StoreStatus, lock};
 use writer::Conn;
 
@@ -34,14 +34,19 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Most batches one transaction groups.
 const GROUP_MAX: usize = 1024;
 
+/// Records as stored now, each with its sequence number, in the order
+/// asked (`None`: not stored).
+pub(super) type Found = Vec<Option<(Record, i64)>>;
+
 /// What the reader is asked.
 pub(super) enum Request {
     /// Other replicas' changes after a sequence number.
     Since(i64, oneshot::Sender<Result<Fetched, String>>),
-    /// One record as stored now, with its sequence number.
-    Record {
-        key: (String, String, String),
-        reply: oneshot::Sender<Result<Option<(Record, i64)>, String>>,
+    /// Records as stored now, each with its sequence number, in the
+    /// order asked (`None`: not stored).
+    Records {
+        keys: Vec<Key>,
+        reply: oneshot::Sender<Result<Found, String>>,
     },
 }
 
@@ -101,18 +106,11 @@ impl Postgres {
             .unwrap_or_else(|_| Err("the store reader stopped".into()))
     }
 
-    /// One record as stored now, with its sequence number.
-    pub(super) async fn read(
-        &self,
-        tenant: &str,
-        kind: &str,
-        id: &str,
-    ) -> Result<Option<(Record, i64)>, String> {
+    /// Records as stored now, each with its sequence number, in one
+    /// round trip.
+    pub(super) async fn read(&self, keys: Vec<Key>) -> Result<Found, String> {
         let (tx, rx) = oneshot::channel();
-        self.ask(Request::Record {
-            key: (tenant.to_owned(), kind.to_owned(), id.to_owned()),
-            reply: tx,
-        })?;
+        self.ask(Request::Records { keys, reply: tx })?;
         rx.await
             .unwrap_or_else(|_| Err("the store reader stopped".into()))
     }

@@ -192,7 +192,7 @@ pub(super) async fn serve(
             let down = "the database is unreachable".to_owned();
             match request {
                 Request::Since(_, reply) => drop(reply.send(Err(down))),
-                Request::Record { reply, .. } => drop(reply.send(Err(down))),
+                Request::Records { reply, .. } => drop(reply.send(Err(down))),
             }
             continue;
         };
@@ -203,8 +203,8 @@ pub(super) async fn serve(
                 let _ = reply.send(answer);
                 ok
             }
-            Request::Record { key, reply } => {
-                let answer = within(read_one(c, &key)).await;
+            Request::Records { keys, reply } => {
+                let answer = within(read_many(c, &keys)).await;
                 let ok = answer.is_ok();
                 let _ = reply.send(answer);
                 ok
@@ -227,22 +227,32 @@ async fn within<T>(
     }
 }
 
-async fn read_one(
+async fn read_many(
     reader: &Reader,
-    (tenant, kind, id): &(String, String, String),
-) -> Result<Option<(Record, i64)>, tokio_postgres::Error> {
-    let row = reader
+    keys: &[(String, String, String)],
+) -> Result<super::Found, tokio_postgres::Error> {
+    let tenants: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+    let kinds: Vec<&str> = keys.iter().map(|k| k.1.as_str()).collect();
+    let ids: Vec<&str> = keys.iter().map(|k| k.2.as_str()).collect();
+    let rows = reader
         .client
-        .query_opt(&reader.one, &[tenant, kind, id])
+        .query(&reader.many, &[&tenants, &kinds, &ids])
         .await?;
-    Ok(row.map(|r| (record(&r, 0), r.get(6))))
+    let mut found = vec![None; keys.len()];
+    for row in rows {
+        let n: i64 = row.get(7);
+        if let Some(slot) = usize::try_from(n - 1).ok().and_then(|i| found.get_mut(i)) {
+            *slot = Some((record(&row, 0), row.get(6)));
+        }
+    }
+    Ok(found)
 }
 
 /// The reader's connection and the statements it runs, prepared once.
 struct Reader {
     client: Client,
     fetch: Statement,
-    one: Statement,
+    many: Statement,
 }
 
 /// A reader connection listening on `kyc_changes`.
@@ -271,16 +281,22 @@ async fn listen(
     let prepared = async {
         client.batch_execute("LISTEN kyc_changes").await?;
         let fetch = client.prepare(FETCH).await?;
-        let one = client
+        let many = client
             .prepare(
-                "SELECT tenant, kind, id, owner, body, data, seq FROM kyc_records
-                 WHERE tenant = $1 AND kind = $2 AND id = $3",
+                "SELECT r.tenant, r.kind, r.id, r.owner, r.body, r.data, r.seq, k.n
+                 FROM unnest($1::text[], $2::text[], $3::text[])
+                     WITH ORDINALITY AS k(tenant, kind, id, n)
+                 JOIN kyc_records r ON r.tenant = k.tenant AND r.kind = k.kind AND r.id = k.id",
             )
             .await?;
-        Ok::<_, tokio_postgres::Error>((fetch, one))
+        Ok::<_, tokio_postgres::Error>((fetch, many))
     };
     match tokio::time::timeout(IO_TIMEOUT, prepared).await {
-        Ok(Ok((fetch, one))) => Ok(Reader { client, fetch, one }),
+        Ok(Ok((fetch, many))) => Ok(Reader {
+            client,
+            fetch,
+            many,
+        }),
         Ok(Err(e)) => Err(describe(&e)),
         Err(_) => Err("the database did not answer in time".into()),
     }
