@@ -117,6 +117,33 @@ async fn pair(pg: &Postgres, key: &str) -> Pair {
     }
 }
 
+type Call = tokio::task::JoinHandle<(u16, Value)>;
+
+/// Commits B's call, then holds A's: B's call takes the commit lock and
+/// waits for the table; a gate queues for the commit lock behind it, and
+/// A's call behind the gate. The table is then released, so B's call
+/// commits and answers while A's waits. Returns B's answer, A's call and
+/// the gate (dropping it lets A's call commit).
+async fn b_commits_a_waits(
+    pg: &Postgres,
+    db: &tokio_postgres::Client,
+    via_b: impl FnOnce() -> Call,
+    via_a: impl FnOnce() -> Call,
+) -> ((u16, Value), Call, oneshot::Sender<()>) {
+    let table = hold(pg, LOCK_RECORDS.into()).await;
+    until_waiting(db, 0, true).await;
+    let first = via_b();
+    until_waiting(db, 1, true).await;
+    let gate = hold(pg, gate()).await;
+    until_waiting(db, 2, true).await;
+    let second = via_a();
+    until_waiting(db, 3, true).await;
+    drop(table);
+    let answer = first.await.expect("B's call");
+    until_waiting(db, 1, false).await;
+    (answer, second, gate)
+}
+
 #[tokio::test]
 async fn an_update_committing_after_another_replicas_delete_stands_on_both() {
     let Some(pg) = Postgres::start() else { return };
@@ -129,27 +156,22 @@ async fn an_update_committing_after_another_replicas_delete_stands_on_both() {
     let id = a.person("Ann", "Doe").await;
     assert_eq!(b.get(&format!("/v1/clients/{id}")).await.0, 200);
 
-    // B's delete takes the commit lock and waits for the table; a gate
-    // queues for the commit lock behind it, and A's update behind the gate.
-    let table = hold(&pg, LOCK_RECORDS.into()).await;
-    until_waiting(&db, 0, true).await;
-    let delete = send(&b, Method::DELETE, format!("/v1/clients/{id}"), None);
-    until_waiting(&db, 1, true).await;
-    let gate = hold(&pg, gate()).await;
-    until_waiting(&db, 2, true).await;
-    let update = send(
-        &a,
-        Method::POST,
-        format!("/v1/clients/{id}"),
-        Some(json!({"email": "new@example.com"})),
-    );
-    until_waiting(&db, 3, true).await;
-
     // The delete commits; A's update is still waiting behind the gate.
-    drop(table);
-    let (s, v) = delete.await.expect("the delete");
+    let ((s, v), update, gate) = b_commits_a_waits(
+        &pg,
+        &db,
+        || send(&b, Method::DELETE, format!("/v1/clients/{id}"), None),
+        || {
+            send(
+                &a,
+                Method::POST,
+                format!("/v1/clients/{id}"),
+                Some(json!({"email": "new@example.com"})),
+            )
+        },
+    )
+    .await;
     assert!((200..300).contains(&s), "{s} {v}");
-    until_waiting(&db, 1, false).await;
     assert_eq!(
         email(&a, &id).await,
         (200, json!("new@example.com")),
@@ -228,25 +250,22 @@ async fn a_create_committing_after_another_replicas_tenant_reset_stands_on_both(
     let old = a.person("Old", "Doe").await;
     assert_eq!(b.get(&format!("/v1/clients/{old}")).await.0, 200);
 
-    let table = hold(&pg, LOCK_RECORDS.into()).await;
-    until_waiting(&db, 0, true).await;
-    let reset = send(&b, Method::POST, "/__admin/reset".into(), None);
-    until_waiting(&db, 1, true).await;
-    let gate = hold(&pg, gate()).await;
-    until_waiting(&db, 2, true).await;
-    let create = send(
-        &a,
-        Method::POST,
-        "/v1/clients".into(),
-        Some(json!({"type":"person","email":"new@example.com",
-            "personDetails":{"firstName":"New","lastName":"Doe"}})),
-    );
-    until_waiting(&db, 3, true).await;
-
-    drop(table);
-    let (s, v) = reset.await.expect("the reset");
+    let ((s, v), create, gate) = b_commits_a_waits(
+        &pg,
+        &db,
+        || send(&b, Method::POST, "/__admin/reset".into(), None),
+        || {
+            send(
+                &a,
+                Method::POST,
+                "/v1/clients".into(),
+                Some(json!({"type":"person","email":"new@example.com",
+                    "personDetails":{"firstName":"New","lastName":"Doe"}})),
+            )
+        },
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
-    until_waiting(&db, 1, false).await;
     let on_a = client_ids(&a).await;
     assert_eq!(
         on_a.len(),
