@@ -147,23 +147,19 @@ async fn b_commits_a_waits(
 #[tokio::test]
 async fn an_update_committing_after_another_replicas_delete_stands_on_both() {
     let Some(pg) = Postgres::start() else { return };
-    let Pair {
-        a,
-        b,
-        db,
-        _replicas,
-    } = pair(&pg, "test_pg_cross_update").await;
+    let pair = pair(&pg, "test_pg_cross_update").await;
+    let (a, b, db) = (&pair.a, &pair.b, &pair.db);
     let id = a.person("Ann", "Doe").await;
     assert_eq!(b.get(&format!("/v1/clients/{id}")).await.0, 200);
 
     // The delete commits; A's update is still waiting behind the gate.
     let ((s, v), update, gate) = b_commits_a_waits(
         &pg,
-        &db,
-        || send(&b, Method::DELETE, format!("/v1/clients/{id}"), None),
+        db,
+        || send(b, Method::DELETE, format!("/v1/clients/{id}"), None),
         || {
             send(
-                &a,
+                a,
                 Method::POST,
                 format!("/v1/clients/{id}"),
                 Some(json!({"email": "new@example.com"})),
@@ -173,7 +169,7 @@ async fn an_update_committing_after_another_replicas_delete_stands_on_both() {
     .await;
     assert!((200..300).contains(&s), "{s} {v}");
     assert_eq!(
-        email(&a, &id).await,
+        email(a, &id).await,
         (200, json!("new@example.com")),
         "A keeps its update while it may still commit last"
     );
@@ -192,31 +188,27 @@ async fn an_update_committing_after_another_replicas_delete_stands_on_both() {
 #[tokio::test]
 async fn crossing_updates_and_deletes_end_as_the_last_commit_left_them() {
     let Some(pg) = Postgres::start() else { return };
-    let Pair {
-        a,
-        b,
-        db,
-        _replicas,
-    } = pair(&pg, "test_pg_cross_order").await;
+    let pair = pair(&pg, "test_pg_cross_order").await;
+    let (a, b, db) = (&pair.a, &pair.b, &pair.db);
     // (who commits first, the record's fate on every replica)
     for delete_first in [true, false] {
         let id = a.person("Ann", "Doe").await;
         assert_eq!(b.get(&format!("/v1/clients/{id}")).await.0, 200);
         let table = hold(&pg, LOCK_RECORDS.into()).await;
-        until_waiting(&db, 0, true).await;
-        let delete = || send(&b, Method::DELETE, format!("/v1/clients/{id}"), None);
+        until_waiting(db, 0, true).await;
+        let delete = || send(b, Method::DELETE, format!("/v1/clients/{id}"), None);
         let update = || {
             send(
-                &a,
+                a,
                 Method::POST,
                 format!("/v1/clients/{id}"),
                 Some(json!({"email": "new@example.com"})),
             )
         };
         let first = if delete_first { delete() } else { update() };
-        until_waiting(&db, 1, true).await;
+        until_waiting(db, 1, true).await;
         let second = if delete_first { update() } else { delete() };
-        until_waiting(&db, 2, true).await;
+        until_waiting(db, 2, true).await;
         drop(table);
         for call in [first, second] {
             let (s, v) = call.await.expect("the call");
@@ -241,22 +233,18 @@ async fn crossing_updates_and_deletes_end_as_the_last_commit_left_them() {
 #[tokio::test]
 async fn a_create_committing_after_another_replicas_tenant_reset_stands_on_both() {
     let Some(pg) = Postgres::start() else { return };
-    let Pair {
-        a,
-        b,
-        db,
-        _replicas,
-    } = pair(&pg, "test_pg_cross_reset").await;
+    let pair = pair(&pg, "test_pg_cross_reset").await;
+    let (a, b, db) = (&pair.a, &pair.b, &pair.db);
     let old = a.person("Old", "Doe").await;
     assert_eq!(b.get(&format!("/v1/clients/{old}")).await.0, 200);
 
     let ((s, v), create, gate) = b_commits_a_waits(
         &pg,
-        &db,
-        || send(&b, Method::POST, "/__admin/reset".into(), None),
+        db,
+        || send(b, Method::POST, "/__admin/reset".into(), None),
         || {
             send(
-                &a,
+                a,
                 Method::POST,
                 "/v1/clients".into(),
                 Some(json!({"type":"person","email":"new@example.com",
@@ -266,7 +254,7 @@ async fn a_create_committing_after_another_replicas_tenant_reset_stands_on_both(
     )
     .await;
     assert_eq!(s, 200, "{v}");
-    let on_a = client_ids(&a).await;
+    let on_a = client_ids(a).await;
     assert_eq!(
         on_a.len(),
         1,
@@ -309,12 +297,8 @@ fn check_with(
 #[tokio::test]
 async fn checks_decided_by_a_scenario_both_replicas_stored_at_once_render_alike() {
     let Some(pg) = Postgres::start() else { return };
-    let Pair {
-        a,
-        b,
-        db,
-        _replicas,
-    } = pair(&pg, "test_pg_cross_scenario").await;
+    let pair = pair(&pg, "test_pg_cross_scenario").await;
+    let (a, b, db) = (&pair.a, &pair.b, &pair.db);
     let client = a.person("Ann", "Doe").await;
     assert_eq!(b.get(&format!("/v1/clients/{client}")).await.0, 200);
 
@@ -322,11 +306,11 @@ async fn checks_decided_by_a_scenario_both_replicas_stored_at_once_render_alike(
     // B's commit goes first, A's right after.
     let scenario = "screening-sanctions-match";
     let table = hold(&pg, LOCK_RECORDS.into()).await;
-    until_waiting(&db, 0, true).await;
-    let via_b = check_with(&b, &client, scenario);
-    until_waiting(&db, 1, true).await;
-    let via_a = check_with(&a, &client, scenario);
-    until_waiting(&db, 2, true).await;
+    until_waiting(db, 0, true).await;
+    let via_b = check_with(b, &client, scenario);
+    until_waiting(db, 1, true).await;
+    let via_a = check_with(a, &client, scenario);
+    until_waiting(db, 2, true).await;
     drop(table);
     let mut ids = Vec::new();
     for call in [via_b, via_a] {
